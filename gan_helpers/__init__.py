@@ -1,0 +1,11 @@
+"""gan_helpers: the small tested package behind the GAN course notebooks.
+
+Submodules, one concern each: config (quick mode, defaults, seeds), data, models, losses,
+training (the GAN model), checkpoints, callbacks, viz, runs (training runs on disk) and cli.
+Importing this package is cheap; TensorFlow loads with the submodules that need it.
+"""
+
+from gan_helpers.config import DEFAULT_SEED, quick_mode, set_seed
+
+__version__ = "0.1.0"
+__all__ = ["DEFAULT_SEED", "quick_mode", "set_seed", "__version__"]

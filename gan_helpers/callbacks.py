@@ -1,0 +1,127 @@
+"""Keras callbacks for a GAN run: progress grids, checkpoints, a time budget and a NaN guard.
+
+Each writes into the run folder; `gan_helpers.runs` wires them together for `train`.
+Introduced in notebook 05_training_loop.
+"""
+
+import csv
+import math
+import time
+from pathlib import Path
+
+import keras
+
+from gan_helpers import checkpoints, training, viz
+
+SAMPLES_DIR = "samples"
+
+
+def logs_are_finite(logs):
+    """Return True when every number in a Keras logs dict is finite (no NaN, no infinity)."""
+    return all(math.isfinite(float(value)) for value in (logs or {}).values())
+
+
+def frame_path(run_dir, epoch):
+    """Where the sample grid after `epoch` finished epochs lives."""
+    return Path(run_dir) / SAMPLES_DIR / f"epoch_{epoch:04d}.png"
+
+
+class HistoryCSV(keras.callbacks.Callback):
+    """Append one row per epoch to a CSV file: the epoch (counted from 1) and every logged metric."""
+
+    def __init__(self, path, append=False):
+        super().__init__()
+        self.path = Path(path)
+        self.append = append
+
+    def on_train_begin(self, logs=None):
+        if not self.append:
+            self.path.unlink(missing_ok=True)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        columns = ["epoch"] + sorted(logs)
+        write_header = not self.path.exists() or self.path.stat().st_size == 0
+        with open(self.path, "a", newline="") as file:
+            writer = csv.writer(file)
+            if write_header:
+                writer.writerow(columns)
+            writer.writerow([epoch + 1] + [float(logs[name]) for name in columns[1:]])
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """After each epoch, draw the fixed noise batch through the generator and save the grid as a PNG."""
+
+    def __init__(self, run_dir, noise):
+        super().__init__()
+        self.run_dir = Path(run_dir)
+        self.noise = noise
+        self.paths = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not logs_are_finite(logs):
+            return  # A NaN generator draws nothing worth keeping.
+        (self.run_dir / SAMPLES_DIR).mkdir(parents=True, exist_ok=True)
+        images = training.generate_images(self.model.generator, self.noise)
+        self.paths.append(viz.save_grid(images, frame_path(self.run_dir, epoch + 1)))
+
+
+class Checkpoint(keras.callbacks.Callback):
+    """After each epoch whose losses are finite, checkpoint both networks, both optimizers and the epoch."""
+
+    def __init__(self, run_dir):
+        super().__init__()
+        self.run_dir = Path(run_dir)
+        self.last_saved_epoch = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs_are_finite(logs):
+            checkpoints.save_checkpoint(self.run_dir, self.model, epoch + 1)
+            self.last_saved_epoch = epoch + 1
+
+
+class StopOnNaN(keras.callbacks.Callback):
+    """Stop training at the first batch whose losses are not finite, and remember the epoch (counted from 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.nan_epoch = None
+        self.current_epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.current_epoch = epoch + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.nan_epoch is None and not logs_are_finite(logs):
+            self.nan_epoch = self.current_epoch
+            self.model.stop_training = True
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stop at the first epoch boundary after `minutes`; stop mid-epoch once 10% past the budget.
+
+    The mid-epoch stop matters when one epoch is long (60,000 digits on a CPU): the partial
+    epoch is still logged and checkpointed, so no training is lost.
+    """
+
+    def __init__(self, minutes, clock=time.monotonic):
+        super().__init__()
+        self.budget_seconds = 60.0 * minutes
+        self.clock = clock
+        self.start = None
+        self.stopped_mid_epoch = False
+        self.stopped = False
+
+    def on_train_begin(self, logs=None):
+        self.start = self.clock()
+
+    def elapsed_seconds(self):
+        return self.clock() - self.start
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.elapsed_seconds() >= 1.1 * self.budget_seconds:
+            self.model.stop_training = self.stopped = self.stopped_mid_epoch = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.elapsed_seconds() >= self.budget_seconds:
+            self.model.stop_training = self.stopped = True

@@ -1,0 +1,79 @@
+"""Checkpoints of a whole GAN: both networks, both optimizers, the noise seed state and the epoch.
+
+A checkpoint is a folder. It is written beside the old one and swapped in by renaming, so an
+interruption while saving (a Colab disconnect, Ctrl-C) leaves the previous checkpoint whole.
+Introduced in notebook 05_training_loop.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+CHECKPOINT_DIR = "checkpoint"
+STATE_FILE = "state.json"
+
+
+def _build_optimizers(gan):
+    """Create the optimizers' slot variables now, so that saved values have somewhere to go."""
+    for optimizer, network in ((gan.d_optimizer, gan.discriminator), (gan.g_optimizer, gan.generator)):
+        if not optimizer.built:
+            optimizer.build(network.trainable_variables)
+
+
+def save_checkpoint(run_dir, gan, epoch):
+    """Save `gan` after `epoch` finished epochs into run_dir/checkpoint; return that folder."""
+    run_dir = Path(run_dir)
+    final = run_dir / CHECKPOINT_DIR
+    fresh = run_dir / (CHECKPOINT_DIR + ".new")
+    previous = run_dir / (CHECKPOINT_DIR + ".old")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    _build_optimizers(gan)
+    gan.generator.save_weights(fresh / "generator.weights.h5")
+    gan.discriminator.save_weights(fresh / "discriminator.weights.h5")
+    for name in ("d_optimizer", "g_optimizer"):
+        store = {}
+        getattr(gan, name).save_own_variables(store)
+        np.savez(fresh / f"{name}.npz", **store)
+    state = {"epoch": int(epoch), "seed_state": np.asarray(gan.seed_generator.state.numpy()).tolist()}
+    (fresh / STATE_FILE).write_text(json.dumps(state))
+    if final.exists():
+        shutil.rmtree(previous, ignore_errors=True)
+        final.rename(previous)
+    fresh.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
+    return final
+
+
+def find_checkpoint(run_dir):
+    """Return the newest complete checkpoint folder in `run_dir`, or None when there is none."""
+    for name in (CHECKPOINT_DIR, CHECKPOINT_DIR + ".old"):  # ".old" survives a crash mid-swap.
+        folder = Path(run_dir) / name
+        if (folder / STATE_FILE).exists():
+            return folder
+    return None
+
+
+def load_checkpoint(run_dir, gan):
+    """Restore `gan` in place from run_dir's checkpoint; return the number of finished epochs.
+
+    Raises ValueError with one readable line when there is no usable checkpoint.
+    """
+    folder = find_checkpoint(run_dir)
+    if folder is None:
+        raise ValueError(f"no checkpoint in {run_dir}: expected {CHECKPOINT_DIR}/{STATE_FILE} from an earlier run")
+    try:
+        state = json.loads((folder / STATE_FILE).read_text())
+        gan.generator.load_weights(folder / "generator.weights.h5")
+        gan.discriminator.load_weights(folder / "discriminator.weights.h5")
+        _build_optimizers(gan)
+        for name in ("d_optimizer", "g_optimizer"):
+            with np.load(folder / f"{name}.npz") as arrays:
+                getattr(gan, name).load_own_variables(dict(arrays))
+        gan.seed_generator.state.assign(np.asarray(state["seed_state"], dtype=gan.seed_generator.state.dtype))
+        return int(state["epoch"])
+    except (OSError, KeyError, ValueError, TypeError) as error:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ValueError(f"the checkpoint in {folder} is corrupt or from another model: {message}") from None

@@ -1,0 +1,271 @@
+"""Training runs on disk: what `python -m gan_helpers train` and `sample` do, callable from Python.
+
+A run folder holds everything a run needs to be inspected, sampled and resumed:
+config.json, fixed_noise.npy, checkpoint/, history.csv, samples/epoch_NNNN.png, progress.gif,
+curves.png, generator.keras and, when asked for, TensorBoard logs in logs/.
+"""
+
+import csv
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from gan_helpers import config, losses, models
+
+CONFIG_FILE = "config.json"
+GENERATOR_FILE = "generator.keras"
+HISTORY_FILE = "history.csv"
+NOISE_FILE = "fixed_noise.npy"
+GIF_FILE = "progress.gif"
+CURVES_FILE = "curves.png"
+NUM_GRID_IMAGES = 64  # The fixed noise batch: an 8 x 8 grid every epoch.
+GIF_FRAME_MS = 250
+# Settings a run keeps; the first three fix the networks' shapes and meaning, so a resumed run
+# must keep them, while the rest may change between sessions.
+DEFAULT_SETTINGS = {
+    "model": "fast",
+    "loss": losses.DEFAULT_LOSS,
+    "latent_dim": config.default_latent_dim(),
+    "batch_size": config.default_batch_size(),
+    "seed": config.DEFAULT_SEED,
+    "data": "auto",
+    "learning_rate": 2e-4,
+    "d_steps": 1,
+    "label_smoothing": 0.0,
+    "instance_noise": 0.0,
+}
+FIXED_ON_RESUME = ("model", "loss", "latent_dim")
+UNLIMITED_EPOCHS = 10**6  # With only a time budget, the budget ends the run.
+
+
+@dataclass
+class RunResult:
+    """What a training run did: how many epochs are done, why it stopped, and where its files are."""
+
+    run_dir: Path
+    epochs_done: int
+    stop_reason: str  # "epochs", "time", "time (mid-epoch)", "nan" or "nothing to do"
+    nan_epoch: int | None = None
+    files: dict = field(default_factory=dict)
+
+    def summary(self):
+        """Lines for people: why training stopped and where each file is."""
+        reasons = {
+            "epochs": f"Trained to epoch {self.epochs_done}.",
+            "time": f"Time budget reached at the end of epoch {self.epochs_done}.",
+            "time (mid-epoch)": f"Time budget reached during epoch {self.epochs_done}; saved it as it was.",
+            "nothing to do": f"{self.run_dir} is already at epoch {self.epochs_done}; nothing to train.",
+            "nan": (
+                f"Training stopped: the loss turned NaN in epoch {self.nan_epoch}. "
+                + (f"Kept the last good checkpoint (epoch {self.epochs_done})." if self.epochs_done else "No good checkpoint to keep.")
+            ),
+        }
+        lines = [reasons[self.stop_reason]]
+        lines += [f"  {label:<12} {path}" for label, path in self.files.items()]
+        return "\n".join(lines)
+
+
+def check_writable(run_dir):
+    """Create `run_dir` if needed and prove a file can be written there; raise ValueError otherwise."""
+    run_dir = Path(run_dir)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        probe = run_dir / ".write_test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as error:
+        raise ValueError(f"cannot write to output folder {run_dir}: {error.strerror or error}") from None
+    return run_dir
+
+
+def resolve_settings(run_dir, resume, given):
+    """Merge settings given now with the run's saved config (on resume) and the defaults."""
+    config_path = Path(run_dir) / CONFIG_FILE
+    saved = {}
+    if resume:
+        if not config_path.exists():
+            raise ValueError(f"nothing to resume in {run_dir}: no {CONFIG_FILE} from an earlier run (drop --resume to start one)")
+        try:
+            saved = json.loads(config_path.read_text())
+        except (OSError, ValueError) as error:
+            raise ValueError(f"{config_path} is corrupt: {error}") from None
+        for key in FIXED_ON_RESUME:
+            if given.get(key) is not None and key in saved and given[key] != saved[key]:
+                raise ValueError(f"{run_dir} was trained with {key}={saved[key]!r}; resume it with the same {key}, or start a new --out")
+    elif config_path.exists():
+        raise ValueError(f"{run_dir} already holds a training run: pass --resume to continue it, or choose another --out")
+    settings = {**DEFAULT_SETTINGS, **saved}
+    settings.update({key: value for key, value in given.items() if value is not None})
+    models.model_pair(settings["model"])
+    losses.check_loss_name(settings["loss"])
+    losses.check_label_smoothing(settings["loss"], settings["label_smoothing"])
+    return settings
+
+
+def truncate_history(path, epochs_kept):
+    """Drop rows of history.csv past `epochs_kept`, so a resumed run continues the log without duplicates."""
+    if not path.exists():
+        return
+    with open(path, newline="") as file:
+        rows = list(csv.reader(file))
+    if not rows:
+        return
+    kept = [rows[0]] + [row for row in rows[1:] if row and int(row[0]) <= epochs_kept]
+    with open(path, "w", newline="") as file:
+        csv.writer(file).writerows(kept)
+
+
+def check_budget(epochs, minutes):
+    """Raise ValueError unless `epochs` is None or a positive integer and `minutes` None or positive."""
+    if epochs is not None and (not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1):
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    if minutes is not None and not minutes > 0:
+        raise ValueError(f"minutes must be a positive number, got {minutes!r}")
+
+
+def train_run(
+    run_dir,
+    *,
+    model=None,
+    loss=None,
+    epochs=None,
+    minutes=None,
+    batch_size=None,
+    latent_dim=None,
+    seed=None,
+    data=None,
+    resume=False,
+    learning_rate=None,
+    d_steps=None,
+    label_smoothing=None,
+    instance_noise=None,
+    tensorboard=False,
+    images=None,
+    verbose="auto",
+):
+    """Train a GAN into `run_dir` and write its samples, GIF, curves, checkpoint and generator.
+
+    `epochs` is the total to reach (a resumed run continues towards it); `minutes` stops at the
+    first epoch boundary past the budget. Without either, quick mode trains 1 epoch, full mode
+    `config.default_epochs()`. `images` (uint8) replaces loading `data`. Settings left as None
+    come from the resumed run or the defaults in DEFAULT_SETTINGS. Bad settings raise ValueError.
+    """
+    import keras
+
+    from gan_helpers import callbacks, checkpoints, training
+    from gan_helpers import data as data_module
+
+    if verbose == "auto":
+        verbose = 1 if sys.stdout.isatty() else 2  # A live progress bar in a terminal, a line per epoch in logs.
+    check_budget(epochs, minutes)
+    given = dict(
+        model=model, loss=loss, latent_dim=latent_dim, batch_size=batch_size, seed=seed, data=data,
+        learning_rate=learning_rate, d_steps=d_steps, label_smoothing=label_smoothing, instance_noise=instance_noise,
+    )
+    run_dir = check_writable(run_dir)
+    settings = resolve_settings(run_dir, resume, given)
+    if images is None:
+        images, _ = data_module.load_mnist(settings["data"])
+    dataset = data_module.make_dataset(images, settings["batch_size"], seed=settings["seed"])
+
+    config.set_seed(settings["seed"])
+    gan = training.make_gan(
+        settings["model"], settings["latent_dim"], settings["loss"], settings["learning_rate"],
+        d_steps=settings["d_steps"], label_smoothing=settings["label_smoothing"],
+        instance_noise=settings["instance_noise"], seed=settings["seed"],
+    )
+    noise_path = run_dir / NOISE_FILE
+    if resume:
+        initial_epoch = checkpoints.load_checkpoint(run_dir, gan)
+        noise = np.load(noise_path) if noise_path.exists() else training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings["seed"])
+    else:
+        initial_epoch = 0
+        noise = training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings["seed"])
+        np.save(noise_path, noise)
+    (run_dir / CONFIG_FILE).write_text(json.dumps(settings, indent=2) + "\n")
+
+    if epochs is None:
+        epochs = UNLIMITED_EPOCHS if minutes is not None else config.default_epochs()
+    history_path = run_dir / HISTORY_FILE
+    truncate_history(history_path, initial_epoch)
+    nan_guard = callbacks.StopOnNaN()
+    budget = callbacks.TimeBudget(minutes) if minutes is not None else None
+    checkpointer = callbacks.Checkpoint(run_dir)
+    run_callbacks = [nan_guard] + ([budget] if budget else []) + [
+        callbacks.HistoryCSV(history_path, append=initial_epoch > 0),
+        callbacks.SampleGrid(run_dir, noise),
+        checkpointer,
+    ]
+    if tensorboard:
+        run_callbacks.append(keras.callbacks.TensorBoard(log_dir=str(run_dir / "logs"), write_graph=False))
+
+    if initial_epoch >= epochs:
+        result = RunResult(run_dir, initial_epoch, "nothing to do")
+    else:
+        gan.fit(dataset, epochs=epochs, initial_epoch=initial_epoch, callbacks=run_callbacks, verbose=verbose, shuffle=False)
+        if nan_guard.nan_epoch:
+            # The weights in memory are NaN: go back to the last good checkpoint, if any was saved.
+            epochs_done = checkpoints.load_checkpoint(run_dir, gan) if checkpoints.find_checkpoint(run_dir) else 0
+            result = RunResult(run_dir, epochs_done, "nan", nan_epoch=nan_guard.nan_epoch)
+        else:
+            stop_reason = "epochs"
+            if budget and budget.stopped:
+                stop_reason = "time (mid-epoch)" if budget.stopped_mid_epoch else "time"
+            result = RunResult(run_dir, checkpointer.last_saved_epoch, stop_reason)
+    result.files = export_run_files(run_dir, gan, result.epochs_done)
+    return result
+
+
+def export_run_files(run_dir, gan, epochs_done):
+    """Write generator.keras, progress.gif and curves.png for the run's good state; return their paths."""
+    from gan_helpers import callbacks, viz
+
+    files = {}
+    if epochs_done:
+        gan.generator.save(run_dir / GENERATOR_FILE)
+        files["generator"] = run_dir / GENERATOR_FILE
+    frames = [callbacks.frame_path(run_dir, epoch) for epoch in range(1, epochs_done + 1)]
+    frames = [path for path in frames if path.exists()]
+    if frames:
+        files["samples"] = frames[-1]
+        files["gif"] = viz.make_gif(frames, run_dir / GIF_FILE, duration_ms=GIF_FRAME_MS)
+    history_path = run_dir / HISTORY_FILE
+    if history_path.exists():
+        files["history"] = history_path
+        history = viz.read_history(history_path)
+        if history:
+            viz.plot_history(history, run_dir / CURVES_FILE)
+            files["curves"] = run_dir / CURVES_FILE
+    if epochs_done:
+        files["checkpoint"] = run_dir / "checkpoint"
+    return files
+
+
+def load_generator(run_dir):
+    """Load the generator a finished run saved; raise ValueError with one readable line otherwise."""
+    import keras
+
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise ValueError(f"no run folder at {run_dir}: expected the --out folder of a finished `train` run")
+    path = run_dir / GENERATOR_FILE
+    if not path.exists():
+        raise ValueError(f"{run_dir} holds no {GENERATOR_FILE}: expected the --out folder of a finished `train` run")
+    try:
+        return keras.saving.load_model(path, compile=False)
+    except Exception as error:  # Keras raises many types for a damaged archive.
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ValueError(f"{path} could not be loaded (corrupt or incomplete?): {message}") from None
+
+
+def sample_digits(generator, num_images, seed=config.DEFAULT_SEED):
+    """Return `num_images` generated digits as uint8 of shape (num_images, 28, 28)."""
+    from gan_helpers import training, viz
+
+    if not isinstance(num_images, int) or isinstance(num_images, bool) or num_images < 1:
+        raise ValueError(f"the number of digits must be a positive integer, got {num_images!r}")
+    noise = training.fixed_noise(num_images, generator.input_shape[-1], seed)
+    return viz.to_uint8_images(training.generate_images(generator, noise))

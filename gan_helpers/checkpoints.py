@@ -36,7 +36,8 @@ def save_checkpoint(run_dir, gan, epoch):
     for name in ("d_optimizer", "g_optimizer"):
         store = {}
         getattr(gan, name).save_own_variables(store)
-        np.savez(fresh / f"{name}.npz", **store)
+        arrays = {key: value.numpy() if hasattr(value, "numpy") else np.asarray(value) for key, value in store.items()}
+        np.savez(fresh / f"{name}.npz", **arrays)
     state = {"epoch": int(epoch), "seed_state": np.asarray(gan.seed_generator.state.numpy()).tolist()}
     (fresh / STATE_FILE).write_text(json.dumps(state))
     if final.exists():

@@ -77,7 +77,7 @@ def gradient_penalty(discriminator, real_images, fake_images, alpha):
     """
     import tensorflow as tf
 
-    mixed_images = alpha * real_images + (1.0 - alpha) * fake_images
+    mixed_images = ops.convert_to_tensor(alpha * real_images + (1.0 - alpha) * fake_images)
     with tf.GradientTape() as tape:
         tape.watch(mixed_images)
         mixed_logits = discriminator(mixed_images, training=True)

@@ -180,6 +180,8 @@ def train_run(
     noise_path = run_dir / NOISE_FILE
     if resume:
         initial_epoch = checkpoints.load_checkpoint(run_dir, gan)
+        for optimizer in (gan.d_optimizer, gan.g_optimizer):
+            optimizer.learning_rate = settings["learning_rate"]  # The checkpoint restored the old rate.
         noise = np.load(noise_path) if noise_path.exists() else training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings["seed"])
     else:
         initial_epoch = 0
@@ -223,7 +225,7 @@ def export_run_files(run_dir, gan, epochs_done):
     """Write generator.keras, progress.gif and curves.png for the run's good state; return their paths."""
     from gan_helpers import callbacks, viz
 
-    files = {}
+    files = {"settings": run_dir / CONFIG_FILE}
     if epochs_done:
         gan.generator.save(run_dir / GENERATOR_FILE)
         files["generator"] = run_dir / GENERATOR_FILE

@@ -4,12 +4,18 @@ Introduced in notebook 05_training_loop, which writes the same step out by hand 
 that it matches `GAN.train_step`.
 """
 
+import warnings
+
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
 from gan_helpers import config, losses
+
+# fit() defaults to shuffle=True and Keras 3 then warns that a tf.data.Dataset is not reshuffled by
+# fit; make_dataset reshuffles every epoch itself, so the warning would only confuse learners.
+warnings.filterwarnings("ignore", message="`shuffle=True` was passed, but will be ignored")
 
 
 def fixed_noise(num_images, latent_dim, seed=config.DEFAULT_SEED):

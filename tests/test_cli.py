@@ -1,0 +1,131 @@
+"""The command line as a user runs it: in a subprocess, in quick mode, on the offline digits."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def cli(*args, quick=True):
+    """Run `python -m gan_helpers ARGS`; return the finished process (text output captured)."""
+    env = {**os.environ, "GAN_QUICK": "1" if quick else "0", "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "gan_helpers", *map(str, args)], capture_output=True, text=True, env=env, timeout=600
+    )
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    """One quick training run, shared by the tests that only read it."""
+    run_dir = tmp_path_factory.mktemp("runs") / "first"
+    finished = cli("train", "--out", run_dir, "--data", "offline")
+    assert finished.returncode == 0, finished.stderr
+    return run_dir, finished
+
+
+def test_train_writes_every_promised_file(trained_run):
+    run_dir, finished = trained_run
+    for name in ("generator.keras", "history.csv", "progress.gif", "curves.png", "config.json",
+                 "samples/epoch_0001.png", "checkpoint/state.json"):
+        assert (run_dir / name).is_file(), name
+        assert str(run_dir / name.split("/")[0]) in finished.stdout  # Printed where it is.
+    assert "Data: offline MNIST" in finished.stdout
+    assert finished.stderr.strip() == ""  # No TensorFlow start-up noise.
+    assert json.loads((run_dir / "config.json").read_text())["model"] == "fast"
+
+
+def test_sample_writes_uint8_digits_and_a_grid(trained_run, tmp_path):
+    run_dir, _ = trained_run
+    finished = cli("sample", run_dir, "--num", 10, "--out", tmp_path / "digits.npy", "--seed", 3)
+    assert finished.returncode == 0, finished.stderr
+    digits = np.load(tmp_path / "digits.npy")
+    assert digits.shape == (10, 28, 28) and digits.dtype == np.uint8
+    assert not (tmp_path / "digits.png").exists()
+
+    finished = cli("sample", run_dir, "--num", 10, "--out", tmp_path / "grid.png", "--seed", 3)
+    assert finished.returncode == 0, finished.stderr
+    np.testing.assert_array_equal(np.load(tmp_path / "grid.npy"), digits)  # Same seed, same digits.
+    assert iio.imread(tmp_path / "grid.png").ndim == 2
+
+
+def test_resume_continues_from_the_checkpoint(trained_run, tmp_path):
+    run_dir = tmp_path / "resumed"
+    subprocess.run(["cp", "-r", str(trained_run[0]), str(run_dir)], check=True)
+    finished = cli("train", "--out", run_dir, "--epochs", 2, "--resume")
+    assert finished.returncode == 0, finished.stderr
+    assert "Epoch 2/2" in finished.stdout and "Epoch 1/" not in finished.stdout
+    history = (run_dir / "history.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in history] == ["epoch", "1", "2"]
+    assert json.loads((run_dir / "checkpoint" / "state.json").read_text())["epoch"] == 2
+    assert iio.imread(run_dir / "progress.gif", index=None).shape[0] == 2
+
+    again = cli("train", "--out", run_dir, "--epochs", 2, "--resume")
+    assert again.returncode == 0 and "already at epoch 2" in again.stdout
+
+
+def test_a_loss_that_turns_nan_stops_and_keeps_the_last_good_checkpoint(trained_run, tmp_path):
+    run_dir = tmp_path / "exploding"
+    subprocess.run(["cp", "-r", str(trained_run[0]), str(run_dir)], check=True)
+    finished = cli("train", "--out", run_dir, "--epochs", 3, "--resume", "--learning-rate", "1e30")
+    assert finished.returncode == 1
+    assert "loss turned NaN in epoch 2" in finished.stderr and "last good checkpoint (epoch 1)" in finished.stderr
+    assert "Traceback" not in finished.stderr
+    assert json.loads((run_dir / "checkpoint" / "state.json").read_text())["epoch"] == 1
+    sampled = cli("sample", run_dir, "--num", 4, "--out", tmp_path / "after_nan.npy")
+    assert sampled.returncode == 0, sampled.stderr
+    assert np.load(tmp_path / "after_nan.npy").std() > 0  # The kept generator still draws.
+
+
+def bad_inputs(tmp_path, run_dir):
+    """Each bad input with a piece of the one line that must explain it."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / "generator.keras").write_bytes(b"this is not a keras archive")
+    out = tmp_path / "new_run"
+    return [
+        (["train", "--out", out, "--model", "gigantic"], "unknown model 'gigantic'; expected one of: fast"),
+        (["train", "--out", out, "--loss", "kl"], "unknown loss 'kl'; expected one of: minimax, ns"),
+        (["train", "--out", out, "--epochs", "0"], "--epochs: expected a whole number >= 1"),
+        (["train", "--out", out, "--minutes", "-2"], "--minutes: expected a positive number"),
+        (["train", "--out", out, "--epochs", "2", "--minutes", "1"], "not allowed with argument"),
+        (["train", "--out", out, "--data", empty], "no MNIST-format IDX files"),
+        (["train", "--out", out, "--data", tmp_path / "nowhere"], "is not a directory of MNIST-format IDX files"),
+        (["train", "--out", blocker / "run"], "cannot write to output folder"),
+        (["train", "--out", empty, "--resume"], "nothing to resume"),
+        (["train", "--out", run_dir], "already holds a training run: pass --resume"),
+        (["train", "--out", run_dir, "--resume", "--model", "mlp"], "was trained with model='fast'"),
+        (["sample", run_dir, "--num", "0", "--out", tmp_path / "x.npy"], "--num: expected a whole number >= 1"),
+        (["sample", tmp_path / "missing", "--num", "4", "--out", tmp_path / "x.npy"], "no run folder at"),
+        (["sample", empty, "--num", "4", "--out", tmp_path / "x.npy"], "holds no generator.keras"),
+        (["sample", corrupt, "--num", "4", "--out", tmp_path / "x.npy"], "could not be loaded"),
+        (["sample", run_dir, "--num", "4", "--out", blocker / "x.npy"], "cannot write to output folder"),
+        (["sample", run_dir, "--num", "4", "--out", tmp_path / "x.txt"], "--out must end in .npy or .png"),
+    ]
+
+
+def test_bad_input_exits_2_with_one_line_and_no_traceback(trained_run, tmp_path):
+    failures = []
+    for args, expected in bad_inputs(tmp_path, trained_run[0]):
+        finished = cli(*args)
+        lines = finished.stderr.strip().splitlines()
+        if finished.returncode != 2 or len(lines) != 1 or expected not in lines[0] or "Traceback" in finished.stderr:
+            failures.append((args, finished.returncode, finished.stderr[-500:]))
+    assert not failures
+    assert not (tmp_path / "new_run" / "checkpoint").exists()  # Nothing trained on bad input.
+
+
+def test_help_is_available_for_each_command():
+    for command in ("train", "sample"):
+        finished = cli(command, "--help")
+        assert finished.returncode == 0 and "--out" in finished.stdout

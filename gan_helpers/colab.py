@@ -1,0 +1,226 @@
+"""Keep the notebooks, their Colab badges and colab_links.md in step with one repository URL.
+
+The URL lives in pyproject.toml under [project.urls] Repository. Run
+
+    python -m gan_helpers.colab            # rewrite badges, install lines, formatting, colab_links.md
+    python -m gan_helpers.colab --check    # exit 1 and name the files that are out of date
+
+after changing the URL, a notebook or a run time. It also stores every notebook in one format:
+no execution counts, empty cell metadata, numbered cell ids, the python3 kernel, and no outputs
+except the expected text output of cells marked `# NBVAL_CHECK_OUTPUT`, which nbval compares.
+
+    python -m gan_helpers.colab --record notebooks/NAME.ipynb   # run it in quick mode, store those outputs
+"""
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+BRANCH = "main"
+BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+BADGE_MARKER = "colab-badge.svg"
+INSTALL_LINE = re.compile(r'^REPO_URL = ".*"$', re.MULTILINE)
+CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+# Measured run times: quick mode and full mode on this project's 2-core CPU machines, and the
+# expectation on a Colab GPU. Measure with:
+#   GAN_QUICK=1 jupyter nbconvert --to notebook --execute --stdout notebooks/NAME.ipynb >/dev/null
+RUN_TIMES_FILE = "notebooks/run_times.json"
+
+
+def repository_url(root=ROOT):
+    """Read [project.urls] Repository from pyproject.toml."""
+    text = (Path(root) / "pyproject.toml").read_text()
+    section = re.search(r"^\[project\.urls\]\s*$(.*?)(?=^\[|\Z)", text, re.MULTILINE | re.DOTALL)
+    match = section and re.search(r'^Repository\s*=\s*"([^"]+)"', section.group(1), re.MULTILINE)
+    if not match:
+        raise ValueError("pyproject.toml has no [project.urls] Repository = \"https://github.com/OWNER/REPO\"")
+    return match.group(1).rstrip("/")
+
+
+def colab_url(repo_url, notebook_path):
+    """The Open-in-Colab address of a notebook in a GitHub repository."""
+    github_path = re.sub(r"^https://github\.com/", "", repo_url)
+    return f"https://colab.research.google.com/github/{github_path}/blob/{BRANCH}/{notebook_path}"
+
+
+def run_times_line(times):
+    """One Markdown line with a notebook's measured run times."""
+    return (
+        f"**Run time:** quick mode (`GAN_QUICK=1`) {times['quick_cpu']} and full mode {times['full_cpu']} "
+        f"on a 2-core CPU (measured); about {times['colab_gpu']} on a Colab GPU."
+    )
+
+
+def badge_source(repo_url, notebook_path, times):
+    """The source of a notebook's generated badge cell: the Colab badge and the run times."""
+    url = colab_url(repo_url, notebook_path)
+    return f"[![Open In Colab]({BADGE_IMAGE})]({url})\n\n{run_times_line(times)}"
+
+
+def notebook_title(notebook):
+    """The first Markdown heading of a notebook, without the '#'."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#\s+(.+)$", cell.source, re.MULTILINE)
+            if match:
+                return match.group(1).strip()
+    raise ValueError("a notebook must open with a Markdown title ('# ...')")
+
+
+def is_checked(cell):
+    """True for a code cell whose output nbval compares: its first line is the NBVAL_CHECK_OUTPUT marker."""
+    return cell.cell_type == "code" and cell.source.lstrip().startswith(CHECK_MARKER)
+
+
+def text_outputs(outputs):
+    """Keep only printed text and plain-text results, without execution counts."""
+    kept = []
+    for output in outputs:
+        if output.output_type == "stream":
+            kept.append(nbformat.v4.new_output("stream", name=output.name, text=output.text))
+        elif output.output_type == "execute_result" and "text/plain" in output.get("data", {}):
+            kept.append(nbformat.v4.new_output("execute_result", data={"text/plain": output.data["text/plain"]}))
+    for output in kept:
+        if output.output_type == "execute_result":
+            output.execution_count = None
+    return kept
+
+
+def normalize(notebook):
+    """Store a notebook clean: numbered ids, empty cell metadata, python3 kernel, no counts, and no
+    outputs except the text output of NBVAL_CHECK_OUTPUT cells."""
+    notebook.metadata = nbformat.NotebookNode(
+        {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    )
+    notebook.nbformat, notebook.nbformat_minor = 4, 5
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index:02d}"
+        cell.metadata = nbformat.NotebookNode()
+        if cell.cell_type == "code":
+            cell.outputs = text_outputs(cell.outputs) if is_checked(cell) else []
+            cell.execution_count = None
+        cell.pop("attachments", None)
+    return notebook
+
+
+def render_notebook(path, repo_url, times, root=ROOT):
+    """Return the notebook at `path` as text, with its badge cell and install line rewritten and normalized."""
+    notebook = nbformat.read(path, as_version=4)
+    relative = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    badge_cells = [cell for cell in notebook.cells if cell.cell_type == "markdown" and BADGE_MARKER in cell.source]
+    if len(badge_cells) != 1:
+        raise ValueError(f"{relative} must have exactly one Markdown cell with the Colab badge, found {len(badge_cells)}")
+    badge_cells[0].source = badge_source(repo_url, relative, times)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and INSTALL_LINE.search(cell.source):
+            cell.source = INSTALL_LINE.sub(f'REPO_URL = "{repo_url}"', cell.source)
+    return nbformat.writes(normalize(notebook)) + "\n"
+
+
+def record_checked_outputs(path, timeout=900):
+    """Execute a notebook in quick mode and store the outputs of its NBVAL_CHECK_OUTPUT cells."""
+    import os
+
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    previous = os.environ.get("GAN_QUICK")
+    os.environ["GAN_QUICK"] = "1"
+    try:
+        NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(Path(path).parent)}}).execute()
+    finally:
+        if previous is None:
+            os.environ.pop("GAN_QUICK")
+        else:
+            os.environ["GAN_QUICK"] = previous
+    stored = nbformat.read(path, as_version=4)
+    for stored_cell, executed_cell in zip(stored.cells, notebook.cells):
+        if is_checked(stored_cell):
+            stored_cell.outputs = text_outputs(executed_cell.outputs)
+    nbformat.write(stored, path)
+
+
+def links_table(root, repo_url, run_times):
+    """colab_links.md: every notebook's title, Colab link and run times."""
+    lines = [
+        "# Open the course in Colab",
+        "",
+        "Generated by `python -m gan_helpers.colab` from the repository URL in `pyproject.toml`; do not edit by hand.",
+        "Run times: quick mode (`GAN_QUICK=1`) and full mode measured on a 2-core CPU; Colab GPU expected.",
+        "",
+        "| # | notebook | open | quick, CPU | full, CPU | Colab GPU |",
+        "|---|---|---|---|---|---|",
+    ]
+    for index, path in enumerate(notebook_paths(root), start=1):
+        relative = path.relative_to(root).as_posix()
+        title = notebook_title(nbformat.read(path, as_version=4))
+        times = run_times[path.stem]
+        badge = f"[![Open In Colab]({BADGE_IMAGE})]({colab_url(repo_url, relative)})"
+        lines.append(
+            f"| {index} | [{title}]({relative}) | {badge} | {times['quick_cpu']} | {times['full_cpu']} | {times['colab_gpu']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def notebook_paths(root=ROOT):
+    """The course notebooks, in order."""
+    return sorted((Path(root) / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def load_run_times(root=ROOT):
+    """The measured run times per notebook, from notebooks/run_times.json."""
+    return json.loads((Path(root) / RUN_TIMES_FILE).read_text())
+
+
+def regenerate(root=ROOT, check=False):
+    """Rewrite (or, with check=True, only compare) every generated file; return those out of date."""
+    root = Path(root).resolve()
+    repo_url, run_times = repository_url(root), load_run_times(root)
+    wanted = {}
+    for path in notebook_paths(root):
+        if path.stem not in run_times:
+            raise ValueError(f"{RUN_TIMES_FILE} has no run times for {path.stem}")
+        wanted[path] = render_notebook(path, repo_url, run_times[path.stem], root)
+    wanted[root / "colab_links.md"] = links_table(root, repo_url, run_times)
+    stale = [path for path, text in wanted.items() if not path.exists() or path.read_text() != text]
+    if not check:
+        for path in stale:
+            path.write_text(wanted[path])
+    return [path.relative_to(root).as_posix() for path in stale]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m gan_helpers.colab", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if any file is out of date")
+    parser.add_argument("--only", type=Path, help="rewrite just this one notebook (colab_links.md is left alone)")
+    parser.add_argument("--record", type=Path, help="run this notebook in quick mode and store its checked outputs")
+    args = parser.parse_args(argv)
+    if args.record:
+        record_checked_outputs(args.record)
+        args.only = args.record
+    if args.only:
+        path = args.only.resolve()
+        times = load_run_times().get(path.stem)
+        if times is None:
+            raise SystemExit(f"{RUN_TIMES_FILE} has no run times for {path.stem}")
+        path.write_text(render_notebook(path, repository_url(), times))
+        return 0
+    stale = regenerate(check=args.check)
+    verb = "out of date" if args.check else "rewrote"
+    for path in stale:
+        print(f"{verb}: {path}")
+    if args.check and stale:
+        print("Run: python -m gan_helpers.colab", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

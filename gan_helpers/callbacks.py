@@ -104,10 +104,11 @@ class TimeBudget(keras.callbacks.Callback):
     epoch is still logged and checkpointed, so no training is lost.
     """
 
-    def __init__(self, minutes, clock=time.monotonic):
+    def __init__(self, minutes, clock=time.monotonic, report=False):
         super().__init__()
         self.budget_seconds = 60.0 * minutes
         self.clock = clock
+        self.report = report  # Print one line per epoch (fit's own "Epoch N/M" has no M under a budget).
         self.start = None
         self.stopped_mid_epoch = False
         self.stopped = False
@@ -125,3 +126,7 @@ class TimeBudget(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if self.elapsed_seconds() >= self.budget_seconds:
             self.model.stop_training = self.stopped = True
+        if self.report:
+            numbers = " - ".join(f"{name}: {float(value):.4f}" for name, value in sorted((logs or {}).items()))
+            minutes = self.elapsed_seconds() / 60
+            print(f"Epoch {epoch + 1} - {minutes:.1f} of {self.budget_seconds / 60:g} min - {numbers}", flush=True)

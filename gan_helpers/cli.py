@@ -141,11 +141,16 @@ def run_train(args):
             label_smoothing=args.label_smoothing, instance_noise=args.instance_noise, tensorboard=args.tensorboard,
         )
     except KeyboardInterrupt:
-        print(
-            f"\nInterrupted. The last finished epoch is saved in {args.out}; continue with:\n"
-            f"  python -m gan_helpers train --out {args.out} --resume",
-            file=sys.stderr,
-        )
+        from gan_helpers import checkpoints
+
+        if checkpoints.find_checkpoint(args.out) is None:
+            print("\nInterrupted before the first epoch finished: nothing to resume yet.", file=sys.stderr)
+        else:
+            print(
+                f"\nInterrupted. The last finished epoch is saved in {args.out}; continue with:\n"
+                f"  python -m gan_helpers train --out {args.out} --resume",
+                file=sys.stderr,
+            )
         return EXIT_INTERRUPTED
     if result.stop_reason == "nan":
         print(result.summary(), file=sys.stderr)

@@ -194,7 +194,9 @@ def train_run(
     history_path = run_dir / HISTORY_FILE
     truncate_history(history_path, initial_epoch)
     nan_guard = callbacks.StopOnNaN()
-    budget = callbacks.TimeBudget(minutes) if minutes is not None else None
+    budget = callbacks.TimeBudget(minutes, report=verbose != 0) if minutes is not None else None
+    if budget:
+        verbose = 0  # The budget prints its own line per epoch.
     checkpointer = callbacks.Checkpoint(run_dir)
     run_callbacks = [nan_guard] + ([budget] if budget else []) + [
         callbacks.HistoryCSV(history_path, append=initial_epoch > 0),

@@ -129,3 +129,30 @@ def test_help_is_available_for_each_command():
     for command in ("train", "sample"):
         finished = cli(command, "--help")
         assert finished.returncode == 0 and "--out" in finished.stdout
+
+
+def test_ctrl_c_keeps_the_last_checkpoint_and_resume_continues(tmp_path):
+    import signal
+    import time
+
+    run_dir = tmp_path / "interrupted"
+    env = {**os.environ, "GAN_QUICK": "1", "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gan_helpers", "train", "--out", str(run_dir), "--epochs", "500", "--data", "offline"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    deadline = time.monotonic() + 300
+    while not (run_dir / "checkpoint" / "state.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)  # Let a few more epochs finish.
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert "Interrupted" in stderr and "--resume" in stderr and "Traceback" not in stderr
+    saved_epoch = json.loads((run_dir / "checkpoint" / "state.json").read_text())["epoch"]
+    assert 1 <= saved_epoch < 500
+
+    resumed = cli("train", "--out", run_dir, "--epochs", saved_epoch + 1, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"Epoch {saved_epoch + 1}/{saved_epoch + 1}" in resumed.stdout
+    assert json.loads((run_dir / "checkpoint" / "state.json").read_text())["epoch"] == saved_epoch + 1

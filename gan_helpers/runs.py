@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_helpers import config, losses, models
+from gan_helpers import checkpoints, config, losses, models
 
 CONFIG_FILE = "config.json"
 GENERATOR_FILE = "generator.keras"
@@ -86,8 +86,8 @@ def resolve_settings(run_dir, resume, given):
     config_path = Path(run_dir) / CONFIG_FILE
     saved = {}
     if resume:
-        if not config_path.exists():
-            raise ValueError(f"nothing to resume in {run_dir}: no {CONFIG_FILE} from an earlier run (drop --resume to start one)")
+        if not config_path.exists() or checkpoints.find_checkpoint(run_dir) is None:
+            raise ValueError(f"nothing to resume in {run_dir}: no finished epoch was saved there (drop --resume to start a run)")
         try:
             saved = json.loads(config_path.read_text())
         except (OSError, ValueError) as error:
@@ -95,7 +95,7 @@ def resolve_settings(run_dir, resume, given):
         for key in FIXED_ON_RESUME:
             if given.get(key) is not None and key in saved and given[key] != saved[key]:
                 raise ValueError(f"{run_dir} was trained with {key}={saved[key]!r}; resume it with the same {key}, or start a new --out")
-    elif config_path.exists():
+    elif checkpoints.find_checkpoint(run_dir) is not None:  # A run that never finished an epoch may start over.
         raise ValueError(f"{run_dir} already holds a training run: pass --resume to continue it, or choose another --out")
     settings = {**DEFAULT_SETTINGS, **saved}
     settings.update({key: value for key, value in given.items() if value is not None})
@@ -155,7 +155,7 @@ def train_run(
     """
     import keras
 
-    from gan_helpers import callbacks, checkpoints, training
+    from gan_helpers import callbacks, training
     from gan_helpers import data as data_module
 
     if verbose == "auto":

@@ -6,6 +6,7 @@ curves.png, generator.keras and, when asked for, TensorBoard logs in logs/.
 """
 
 import csv
+import importlib.util
 import json
 import sys
 from dataclasses import dataclass, field
@@ -161,6 +162,8 @@ def train_run(
     if verbose == "auto":
         verbose = 1 if sys.stdout.isatty() else 2  # A live progress bar in a terminal, a line per epoch in logs.
     check_budget(epochs, minutes)
+    if tensorboard and importlib.util.find_spec("tensorboard") is None:
+        raise ValueError("TensorBoard logs need the tensorboard package: pip install tensorboard")
     given = dict(
         model=model, loss=loss, latent_dim=latent_dim, batch_size=batch_size, seed=seed, data=data,
         learning_rate=learning_rate, d_steps=d_steps, label_smoothing=label_smoothing, instance_noise=instance_noise,

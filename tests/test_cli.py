@@ -25,7 +25,7 @@ def cli(*args, quick=True):
 def trained_run(tmp_path_factory):
     """One quick training run, shared by the tests that only read it."""
     run_dir = tmp_path_factory.mktemp("runs") / "first"
-    finished = cli("train", "--out", run_dir, "--data", "offline")
+    finished = cli("train", "--out", run_dir, "--data", "offline", "--tensorboard")
     assert finished.returncode == 0, finished.stderr
     return run_dir, finished
 
@@ -39,6 +39,7 @@ def test_train_writes_every_promised_file(trained_run):
     assert "Data: offline MNIST" in finished.stdout
     assert finished.stderr.strip() == ""  # No TensorFlow start-up noise.
     assert json.loads((run_dir / "config.json").read_text())["model"] == "fast"
+    assert list((run_dir / "logs").rglob("events.out.tfevents.*"))  # --tensorboard wrote event files.
 
 
 def test_sample_writes_uint8_digits_and_a_grid(trained_run, tmp_path):

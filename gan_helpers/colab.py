@@ -86,9 +86,6 @@ def text_outputs(outputs):
             kept.append(nbformat.v4.new_output("stream", name=output.name, text=output.text))
         elif output.output_type == "execute_result" and "text/plain" in output.get("data", {}):
             kept.append(nbformat.v4.new_output("execute_result", data={"text/plain": output.data["text/plain"]}))
-    for output in kept:
-        if output.output_type == "execute_result":
-            output.execution_count = None
     return kept
 
 
@@ -104,7 +101,11 @@ def normalize(notebook):
         cell.metadata = nbformat.NotebookNode()
         if cell.cell_type == "code":
             cell.outputs = text_outputs(cell.outputs) if is_checked(cell) else []
-            cell.execution_count = None
+            # nbval refuses stored outputs of a cell that was never run, so checked cells keep a count.
+            cell.execution_count = 1 if cell.outputs else None
+            for output in cell.outputs:
+                if output.output_type == "execute_result":
+                    output.execution_count = 1
         cell.pop("attachments", None)
     return notebook
 

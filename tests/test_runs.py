@@ -48,3 +48,12 @@ def test_nan_in_the_data_stops_training_and_keeps_the_good_epoch(tmp_path, offli
     generator = runs.load_generator(tmp_path)
     digits = runs.sample_digits(generator, 8)
     assert digits.shape == (8, 28, 28) and digits.std() > 0
+
+
+def test_default_length_is_a_number_of_steps_not_epochs(monkeypatch):
+    from gan_helpers import config
+
+    assert config.default_epochs(5_000, 64) == 30  # The offline digits: the README's main job.
+    assert config.default_epochs(60_000, 64) == 2  # Keras's MNIST: about as many steps, not 12 times more.
+    monkeypatch.setenv("GAN_QUICK", "1")
+    assert config.default_epochs(512, 64) == 1

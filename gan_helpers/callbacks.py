@@ -27,7 +27,11 @@ def frame_path(run_dir, epoch):
 
 
 class HistoryCSV(keras.callbacks.Callback):
-    """Append one row per epoch to a CSV file: the epoch (counted from 1) and every logged metric."""
+    """Append one row per epoch to a CSV file: the epoch (counted from 1) and every logged metric.
+
+    A column a row lacks (the quality of an epoch whose loss turned NaN, say) is left empty; a
+    column that appears later (a resumed older run) is added with empty cells above it.
+    """
 
     def __init__(self, path, append=False):
         super().__init__()
@@ -39,14 +43,60 @@ class HistoryCSV(keras.callbacks.Callback):
             self.path.unlink(missing_ok=True)
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        columns = ["epoch"] + sorted(logs)
-        write_header = not self.path.exists() or self.path.stat().st_size == 0
-        with open(self.path, "a", newline="") as file:
-            writer = csv.writer(file)
-            if write_header:
-                writer.writerow(columns)
-            writer.writerow([epoch + 1] + [float(logs[name]) for name in columns[1:]])
+        row = {"epoch": epoch + 1, **{name: float(value) for name, value in (logs or {}).items()}}
+        rows, columns = [], ["epoch"]
+        if self.path.exists() and self.path.stat().st_size > 0:
+            with open(self.path, newline="") as file:
+                reader = csv.DictReader(file)
+                columns, rows = list(reader.fieldnames), list(reader)
+        if set(row) - set(columns) or not rows:
+            columns = ["epoch"] + sorted((set(columns) | set(row)) - {"epoch"})
+            with open(self.path, "w", newline="") as file:  # A new column: rewrite the header and the old rows.
+                writer = csv.DictWriter(file, columns, restval="")
+                writer.writeheader()
+                writer.writerows(rows + [row])
+        else:
+            with open(self.path, "a", newline="") as file:
+                csv.DictWriter(file, columns, restval="").writerow(row)
+
+
+class QualityLog(keras.callbacks.Callback):
+    """After each epoch, score one fixed noise batch: adds `classifier_score` and `frechet_distance` to the logs.
+
+    Put it before HistoryCSV in the callback list, so the row of history.csv includes both.
+    Scoring 1,000 digits takes well under a second on a CPU. Introduced in notebook 05_training_loop.
+    """
+
+    def __init__(self, noise):
+        super().__init__()
+        self.noise = noise
+
+    def on_epoch_end(self, epoch, logs=None):
+        from gan_helpers import evaluation
+
+        if logs is None or not logs_are_finite(logs):
+            return
+        images = training.generate_images(self.model.generator, self.noise)
+        scores = evaluation.evaluate_images(images, copy_rate=False)
+        logs["classifier_score"] = scores.classifier_score
+        logs["frechet_distance"] = scores.frechet_distance
+
+
+class ElapsedTime(keras.callbacks.Callback):
+    """Adds `seconds`, the training time since the run began (across resumes), to each epoch's logs."""
+
+    def __init__(self, seconds_before=0.0, clock=time.monotonic):
+        super().__init__()
+        self.seconds_before = seconds_before
+        self.clock = clock
+        self.start = None
+
+    def on_train_begin(self, logs=None):
+        self.start = self.clock()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["seconds"] = self.seconds_before + self.clock() - self.start
 
 
 class SampleGrid(keras.callbacks.Callback):

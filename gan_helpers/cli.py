@@ -1,4 +1,4 @@
-"""The command line: `python -m gan_helpers train ...` and `python -m gan_helpers sample ...`.
+"""The command line: `python -m gan_helpers train ...`, `sample ...` and `evaluate ...`.
 
 Bad input exits with status 2 and one line on stderr that says what was expected.
 """
@@ -60,10 +60,20 @@ def fraction(text):
     return value
 
 
+def augment_fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 0.5), got {text!r}") from None
+    if not 0 <= value < 0.5:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 0.5), got {text!r}")
+    return value
+
+
 def build_parser():
     """The argument parser for both commands."""
     parser = Parser(prog="python -m gan_helpers", description="Train a GAN on MNIST digits and sample from it.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{train,sample}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{train,sample,evaluate}")
 
     train = commands.add_parser(
         "train",
@@ -94,22 +104,59 @@ def build_parser():
     train.add_argument("--d-steps", type=positive_int, help="discriminator updates per generator update (default 1)")
     train.add_argument("--label-smoothing", type=fraction, help="one-sided: real target 1 - this (default 0)")
     train.add_argument("--instance-noise", type=positive_float, help="std of Gaussian noise on D's inputs (default none)")
+    train.add_argument(
+        "--augment", type=augment_fraction,
+        help="shift every image D sees by up to this fraction of its size (default 0.1; 0 turns it off)",
+    )
     train.add_argument("--tensorboard", action="store_true", help="also write TensorBoard logs to OUT/logs")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
 
     sample = commands.add_parser(
         "sample",
-        help="write generated digits from a trained run as a .npy array (and a .png grid)",
+        help="write generated digits from a trained run or a pretrained generator as a .npy array (and a .png grid)",
         description=(
             "Write N generated digits as a uint8 array of shape (N, 28, 28) to FILE.npy. "
             "When FILE ends in .png, also write a grid picture there and the array beside it as .npy."
         ),
     )
-    sample.add_argument("run_dir", type=Path, help="the --out folder of a finished `train` run")
+    sample.add_argument("run_dir", type=Path, nargs="?", help="the --out folder of a finished `train` run (or --pretrained)")
+    add_pretrained_arguments(sample)
     sample.add_argument("--num", type=positive_int, required=True, help="how many digits")
     sample.add_argument("--out", type=Path, required=True, help="FILE.npy, or FILE.png for a grid plus FILE.npy")
     sample.add_argument("--seed", type=non_negative_int, default=config.DEFAULT_SEED, help="noise seed")
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score digits: classifier score, Fréchet distance, classes, copies, beside real digits",
+        description=(
+            "Print the evaluation table of generated digits beside 1,000 real held-out digits (the floor). "
+            "TARGET is a .npy array of digits (uint8 in [0, 255] or floats in [-1, 1] or [0, 1]; shape (N, 28, 28), "
+            "(N, 28, 28, 1) or (N, 784)) or the --out folder of a finished `train` run."
+        ),
+    )
+    evaluate.add_argument("target", type=Path, nargs="?", help="FILE.npy or RUN_DIR (or --pretrained)")
+    add_pretrained_arguments(evaluate)
+    evaluate.add_argument(
+        "--num", type=positive_int,
+        help=f"digits to score: drawn from a run (default {evaluation_default_samples()}), or the first N of a .npy (default all)",
+    )
+    evaluate.add_argument("--seed", type=non_negative_int, default=config.DEFAULT_SEED, help="noise seed for a run's digits")
+    evaluate.add_argument(
+        "--data",
+        help="what the generator trained on, for the copy rate (default: the run's own data, offline for a .npy)",
+    )
     return parser
+
+
+def evaluation_default_samples():
+    from gan_helpers import evaluation
+
+    return f"{evaluation.DEFAULT_NUM_SAMPLES:,}"
+
+
+def add_pretrained_arguments(parser):
+    parser.add_argument("--pretrained", action="store_true", help="use a generator shipped with the package instead of a run")
+    parser.add_argument("--model", default="fast", help="which pretrained generator: fast (default) or dcgan")
 
 
 def import_tensorflow_quietly():
@@ -124,6 +171,17 @@ def import_tensorflow_quietly():
         os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
         os.close(devnull)
+
+
+def record_command(args):
+    """Append this train command to the run's commands.txt, so a run (and a pretrained generator) says how it was made."""
+    import shlex
+
+    from gan_helpers import pretrained
+
+    line = "python -m gan_helpers " + shlex.join(args.argv)
+    with open(args.out / pretrained.COMMANDS_FILE, "a") as file:
+        file.write(line + "\n")
 
 
 def run_train(args):
@@ -142,10 +200,12 @@ def run_train(args):
             batch_size=args.batch_size, latent_dim=args.latent_dim, seed=args.seed, data=args.data,
             resume=args.resume, learning_rate=args.learning_rate, d_steps=args.d_steps,
             label_smoothing=args.label_smoothing, instance_noise=args.instance_noise, tensorboard=args.tensorboard,
+            augment=args.augment,
         )
     except KeyboardInterrupt:
         from gan_helpers import checkpoints
 
+        record_command(args)
         if checkpoints.find_checkpoint(args.out) is None:
             print("\nInterrupted before the first epoch finished: nothing to resume yet.", file=sys.stderr)
         else:
@@ -155,6 +215,7 @@ def run_train(args):
                 file=sys.stderr,
             )
         return EXIT_INTERRUPTED
+    record_command(args)
     if result.stop_reason == "nan":
         print(result.summary(), file=sys.stderr)
         return EXIT_TRAINING_FAILED
@@ -163,16 +224,40 @@ def run_train(args):
     return 0
 
 
+def check_source(given, pretrained, model, what):
+    """Exactly one of a run folder (or file) and --pretrained; --model only with --pretrained."""
+    if given is None and not pretrained:
+        raise ValueError(f"expected {what} or --pretrained")
+    if given is not None and pretrained:
+        raise ValueError(f"give either {what} or --pretrained, not both")
+    if pretrained:
+        from gan_helpers import pretrained as pretrained_module
+
+        if model not in pretrained_module.available():
+            raise ValueError(f"no pretrained generator {model!r}; expected one of: {', '.join(pretrained_module.available())}")
+
+
+def load_chosen_generator(run_dir, pretrained, model):
+    from gan_helpers import runs
+
+    if pretrained:
+        from gan_helpers import pretrained as pretrained_module
+
+        return pretrained_module.load_pretrained(model)
+    return runs.load_generator(run_dir)
+
+
 def run_sample(args):
     """Write generated digits to .npy (and a .png grid)."""
     suffix = args.out.suffix.lower()
     if suffix not in (".npy", ".png"):
         raise ValueError(f"--out must end in .npy or .png, got {str(args.out)!r}")
+    check_source(args.run_dir, args.pretrained, args.model, "a run folder")
     import_tensorflow_quietly()
     from gan_helpers import runs
 
     runs.check_writable(args.out.parent)
-    generator = runs.load_generator(args.run_dir)
+    generator = load_chosen_generator(args.run_dir, args.pretrained, args.model)
     digits = runs.sample_digits(generator, args.num, seed=args.seed)  # (num, 28, 28) uint8
     array_path = args.out.with_suffix(".npy")
     import numpy as np
@@ -188,10 +273,74 @@ def run_sample(args):
     return 0
 
 
+def load_digit_file(path, num):
+    """The digits in a .npy file (the first `num` when given); ValueError with one line when unusable."""
+    import numpy as np
+
+    try:
+        digits = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{path} is not a readable .npy array: {str(error).splitlines()[0] if str(error) else error}") from None
+    if num is not None:
+        if num > len(digits):
+            raise ValueError(f"--num {num} asks for more digits than {path} holds ({len(digits)})")
+        digits = digits[:num]
+    return digits
+
+
+def run_evaluate(args):
+    """Print the evaluation table for a .npy of digits, a run's generator or a pretrained one."""
+    import json
+
+    from gan_helpers import evaluation
+
+    check_source(args.target, args.pretrained, args.model, "FILE.npy or a run folder")
+    if args.data is not None and args.data not in ("auto", "offline", "keras", "fashion"):
+        from gan_helpers import data
+
+        data.find_idx_files(args.data)
+    target = args.target
+    training_data = args.data
+    if target is not None and target.is_file():
+        if target.suffix.lower() != ".npy":
+            raise ValueError(f"expected a .npy file of digits or a run folder, got {str(target)!r}")
+        digits = load_digit_file(target, args.num)
+        evaluation.as_unit_images(digits)  # Check the shape and range before TensorFlow starts.
+        title = f"Evaluation of {len(digits):,} digits from {target}"
+    elif target is not None and not target.exists():
+        raise ValueError(f"no such file or run folder: {target}")
+    else:
+        num = args.num or evaluation.DEFAULT_NUM_SAMPLES
+        import_tensorflow_quietly()
+        from gan_helpers import runs
+
+        generator = load_chosen_generator(target, args.pretrained, args.model)
+        digits = runs.sample_digits(generator, num, seed=args.seed)
+        if target is not None and training_data is None:
+            config_path = target / runs.CONFIG_FILE
+            training_data = json.loads(config_path.read_text()).get("data") if config_path.exists() else None
+        name = f"the pretrained {args.model!r} generator" if args.pretrained else str(target)
+        title = f"Evaluation of {num:,} digits from {name} (noise seed {args.seed})"
+    import_tensorflow_quietly()
+    training_data = training_data or "offline"
+    if training_data == "auto":  # What `auto` picked when the run trained, on this machine.
+        from gan_helpers import data
+
+        training_data = "keras" if data.keras_mnist_available() else "offline"
+    if training_data == "fashion":
+        print("Note: the classifier knows digits, not clothes; these figures mean little for Fashion-MNIST.")
+    reference_set = evaluation.reference(training_data)
+    scores = evaluation.evaluate_images(digits, reference_set)
+    title += f"\nagainst 1,000 real held-out digits (the floor); copies looked up in the training digits (--data {training_data})"
+    print(evaluation.evaluation_table(scores, evaluation.real_floor(reference_set), title))
+    return 0
+
+
 def main(argv=None):
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
-    handler = {"train": run_train, "sample": run_sample}[args.command]
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    handler = {"train": run_train, "sample": run_sample, "evaluate": run_evaluate}[args.command]
     try:
         return handler(args)
     except (ValueError, TypeError, OSError) as error:

@@ -8,6 +8,7 @@ import os
 
 DEFAULT_SEED = 42  # Seeds training, noise and the fixed noise batch of the sample grids.
 DATA_ORDER_SEED = 0  # Shuffles the data once on loading, so any prefix holds every class.
+EVALUATION_SPLIT_SEED = 1  # Picks the 1,000 offline digits the evaluation classifier never trains on.
 
 
 def quick_mode():
@@ -34,6 +35,11 @@ def default_epochs(num_images, batch_size):
 def default_max_images():
     """How many images `load_mnist` keeps: all of them in full mode, a few hundred in quick mode."""
     return pick(full=None, quick=512)
+
+
+def quality_samples():
+    """Digits scored after every epoch for the classifier score and Fréchet distance in history.csv."""
+    return pick(full=1_000, quick=200)
 
 
 def default_batch_size():

@@ -81,17 +81,21 @@ def make_gif(frame_paths, gif_path, duration_ms=200):
 
 
 def read_history(path):
-    """Read a history.csv written during training into {column: list of floats}; {} when it has no rows."""
+    """Read a history.csv written during training into {column: list of floats}; {} when it has no rows.
+
+    An empty cell (an epoch that did not log that column) reads as NaN.
+    """
     with open(path, newline="") as file:
         rows = list(csv.DictReader(file))
-    return {column: [float(row[column]) for row in rows] for column in rows[0]} if rows else {}
+    return {column: [float(row[column]) if row[column] else float("nan") for row in rows] for column in rows[0]} if rows else {}
 
 
 def plot_history(history, path=None):
-    """Plot losses and D(x) / D(G(z)) per epoch from a history dict or history.csv; save to `path` if given.
+    """Plot losses, D(x) / D(G(z)) and, when logged, quality per epoch from a history dict or history.csv.
 
     Healthy training keeps both scores away from 0 and 1: a discriminator that wins outright
-    (D(x) near 1, D(G(z)) near 0) starves the generator of useful gradients.
+    (D(x) near 1, D(G(z)) near 0) starves the generator of useful gradients. The quality panel
+    shows the classifier score (up is better, 10 at most) and the Fréchet distance (down is better).
     """
     from matplotlib.figure import Figure
 
@@ -100,9 +104,11 @@ def plot_history(history, path=None):
     if not history:
         raise ValueError("the history holds no epochs yet: nothing to plot")
     epochs = history.get("epoch") or list(range(1, len(history["d_loss"]) + 1))
-    figure = Figure(figsize=(10, 3.5), layout="constrained")
+    has_quality = "classifier_score" in history and "frechet_distance" in history
+    num_panels = len(CURVE_PANELS) + has_quality
+    figure = Figure(figsize=(5 * num_panels, 3.5), layout="constrained")
     for index, (title, columns) in enumerate(CURVE_PANELS):
-        axes = figure.add_subplot(1, len(CURVE_PANELS), index + 1)
+        axes = figure.add_subplot(1, num_panels, index + 1)
         for column in columns:
             axes.plot(epochs, history[column], marker="o", markersize=3, label=column)
         if index == 1:
@@ -111,6 +117,21 @@ def plot_history(history, path=None):
         axes.set_title(title, fontsize=10)
         axes.set_xlabel("epoch")
         axes.legend(fontsize=8)
+    if has_quality:
+        plot_quality(figure.add_subplot(1, num_panels, num_panels), epochs, history)
     if path is not None:
         figure.savefig(path, dpi=100)
     return figure
+
+
+def plot_quality(axes, epochs, history):
+    """Classifier score (left axis) and Fréchet distance (right axis, log scale) per epoch on `axes`."""
+    axes.plot(epochs, history["classifier_score"], marker="o", markersize=3, color="tab:green", label="classifier score")
+    axes.set_ylim(0, 10.2)
+    axes.set_ylabel("classifier score (10 at most)", color="tab:green")
+    distance_axes = axes.twinx()
+    distance_axes.plot(epochs, history["frechet_distance"], marker="s", markersize=3, color="tab:purple", label="Fréchet distance")
+    distance_axes.set_yscale("log")
+    distance_axes.set_ylabel("Fréchet distance (lower is better)", color="tab:purple")
+    axes.set_title("Quality of the fixed noise batch", fontsize=10)
+    axes.set_xlabel("epoch")

@@ -40,6 +40,42 @@ def test_train_writes_every_promised_file(trained_run):
     assert finished.stderr.strip() == ""  # No TensorFlow start-up noise.
     assert json.loads((run_dir / "config.json").read_text())["model"] == "fast"
     assert list((run_dir / "logs").rglob("events.out.tfevents.*"))  # --tensorboard wrote event files.
+    header = (run_dir / "history.csv").read_text().splitlines()[0].split(",")
+    assert {"classifier_score", "frechet_distance", "seconds"} <= set(header)  # Quality and time per epoch.
+    assert (run_dir / "commands.txt").read_text().splitlines() == [
+        f"python -m gan_helpers train --out {run_dir} --data offline --tensorboard"
+    ]
+
+
+def test_evaluate_a_run_prints_its_figures_beside_the_real_floor(trained_run):
+    run_dir, _ = trained_run
+    finished = cli("evaluate", run_dir, "--num", 300)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stderr.strip() == ""
+    assert f"Evaluation of 300 digits from {run_dir}" in finished.stdout
+    for label in ("classifier score", "Fréchet distance", "x the floor", "copy rate", "smallest class", "generated", "real"):
+        assert label in finished.stdout
+
+
+def test_evaluate_a_npy_of_real_digits_scores_them_like_the_floor(tmp_path):
+    from gan_helpers import evaluation
+
+    _, (held_out, _) = evaluation.offline_split()
+    np.save(tmp_path / "real.npy", held_out)
+    finished = cli("evaluate", tmp_path / "real.npy", "--num", 1000)
+    assert finished.returncode == 0, finished.stderr
+    score_line = next(line for line in finished.stdout.splitlines() if line.startswith("Fréchet distance"))
+    assert "1.0x the floor" in score_line  # The same digits as the floor: the same distance.
+
+
+def test_sample_and_evaluate_the_pretrained_generator(tmp_path):
+    finished = cli("sample", "--pretrained", "--num", 12, "--out", tmp_path / "pretrained.png", "--seed", 5)
+    assert finished.returncode == 0, finished.stderr
+    digits = np.load(tmp_path / "pretrained.npy")
+    assert digits.shape == (12, 28, 28) and digits.dtype == np.uint8 and digits.std() > 20
+    finished = cli("evaluate", "--pretrained", "--model", "dcgan", "--num", 200)
+    assert finished.returncode == 0, finished.stderr
+    assert "the pretrained 'dcgan' generator" in finished.stdout
 
 
 def test_sample_writes_uint8_digits_and_a_grid(trained_run, tmp_path):
@@ -94,11 +130,16 @@ def bad_inputs(tmp_path, run_dir):
     corrupt.mkdir()
     (corrupt / "generator.keras").write_bytes(b"this is not a keras archive")
     out = tmp_path / "new_run"
+    wrong_shape = tmp_path / "wrong_shape.npy"
+    np.save(wrong_shape, np.zeros((5, 32, 32), np.uint8))
+    not_numpy = tmp_path / "not_numpy.npy"
+    not_numpy.write_text("not an array")
     return [
         (["train", "--out", out, "--model", "gigantic"], "unknown model 'gigantic'; expected one of: fast"),
         (["train", "--out", out, "--loss", "kl"], "unknown loss 'kl'; expected one of: minimax, ns"),
         (["train", "--out", out, "--epochs", "0"], "--epochs: expected a whole number >= 1"),
         (["train", "--out", out, "--minutes", "-2"], "--minutes: expected a positive number"),
+        (["train", "--out", out, "--augment", "0.7"], "--augment: expected a number in [0, 0.5)"),
         (["train", "--out", out, "--epochs", "2", "--minutes", "1"], "not allowed with argument"),
         (["train", "--out", out, "--data", empty], "no MNIST-format IDX files"),
         (["train", "--out", out, "--data", tmp_path / "nowhere"], "is not a directory of MNIST-format IDX files"),
@@ -112,6 +153,18 @@ def bad_inputs(tmp_path, run_dir):
         (["sample", corrupt, "--num", "4", "--out", tmp_path / "x.npy"], "could not be loaded"),
         (["sample", run_dir, "--num", "4", "--out", blocker / "x.npy"], "cannot write to output folder"),
         (["sample", run_dir, "--num", "4", "--out", tmp_path / "x.txt"], "--out must end in .npy or .png"),
+        (["sample", "--num", "4", "--out", tmp_path / "x.npy"], "expected a run folder or --pretrained"),
+        (["sample", run_dir, "--pretrained", "--num", "4", "--out", tmp_path / "x.npy"], "not both"),
+        (["sample", "--pretrained", "--model", "huge", "--num", "4", "--out", tmp_path / "x.npy"], "no pretrained generator 'huge'"),
+        (["evaluate"], "expected FILE.npy or a run folder or --pretrained"),
+        (["evaluate", tmp_path / "missing.npy"], "no such file or run folder"),
+        (["evaluate", blocker], "expected a .npy file of digits or a run folder"),
+        (["evaluate", wrong_shape], "expected digits of shape (N, 28, 28)"),
+        (["evaluate", not_numpy], "is not a readable .npy array"),
+        (["evaluate", wrong_shape, "--num", "99"], "asks for more digits than"),
+        (["evaluate", empty], "holds no generator.keras"),
+        (["evaluate", run_dir, "--num", "0"], "--num: expected a whole number >= 1"),
+        (["evaluate", run_dir, "--data", tmp_path / "nowhere"], "is not a directory of MNIST-format IDX files"),
     ]
 
 
@@ -127,9 +180,9 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(trained_run, tmp_path)
 
 
 def test_help_is_available_for_each_command():
-    for command in ("train", "sample"):
+    for command in ("train", "sample", "evaluate"):
         finished = cli(command, "--help")
-        assert finished.returncode == 0 and "--out" in finished.stdout
+        assert finished.returncode == 0 and "--seed" in finished.stdout
 
 
 def test_ctrl_c_keeps_the_last_checkpoint_and_resume_continues(tmp_path):

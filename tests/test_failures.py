@@ -16,9 +16,9 @@ def test_spectral_norm_wraps_every_dense_and_conv_layer_of_a_fresh_copy():
     plain = models.build_discriminator("fast")
     wrapped = failures.spectral_norm(plain)
     kinds = [layer.__class__.__name__ for layer in wrapped.layers]
-    assert kinds.count("SpectralNormalization") == 3  # Two Conv2D and the final Dense.
+    assert kinds.count("SpectralNormalization") == 4  # Three Conv2D and the final Dense.
     wrapped_kinds = [layer.layer.__class__.__name__ for layer in wrapped.layers if hasattr(layer, "power_iterations")]
-    assert wrapped_kinds == ["Conv2D", "Conv2D", "Dense"]
+    assert wrapped_kinds == ["Conv2D", "Conv2D", "Conv2D", "Dense"]
     assert wrapped.output_shape == plain.output_shape == (None, 1)
     assert plain.layers[0] is not wrapped.layers[0].layer  # A copy: the original keeps its own layers.
 

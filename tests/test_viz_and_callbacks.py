@@ -54,6 +54,28 @@ def test_history_csv_and_curves(tmp_path):
     assert viz.read_history(tmp_path / "empty.csv") == {}
 
 
+def test_history_csv_leaves_missing_cells_empty_and_adds_new_columns(tmp_path):
+    history_path = tmp_path / "history.csv"
+    recorder = callbacks.HistoryCSV(history_path)
+    recorder.on_train_begin()
+    recorder.on_epoch_end(0, {"d_loss": 1.0, "classifier_score": 5.0})
+    recorder.on_epoch_end(1, {"d_loss": float("nan")})  # A NaN epoch is not scored.
+    recorder.on_epoch_end(2, {"d_loss": 0.9, "classifier_score": 6.0, "seconds": 3.0})  # A new column.
+    history = viz.read_history(history_path)
+    assert history["epoch"] == [1.0, 2.0, 3.0]
+    assert history["classifier_score"][0] == 5.0 and math.isnan(history["classifier_score"][1])
+    assert math.isnan(history["seconds"][0]) and history["seconds"][2] == 3.0
+
+
+def test_curves_gain_a_quality_panel_when_the_history_has_scores():
+    history = {"epoch": [1.0, 2.0], "d_loss": [1.2, 1.1], "g_loss": [0.8, 0.9], "real_score": [0.6, 0.6],
+               "fake_score": [0.4, 0.4], "classifier_score": [5.0, 7.5], "frechet_distance": [90.0, 40.0]}
+    figure = viz.plot_history(history)
+    assert len(figure.axes) == 4  # Losses, scores, and the quality panel with its twin axis for the distance.
+    assert list(figure.axes[2].lines[0].get_ydata()) == [5.0, 7.5]
+    assert list(figure.axes[3].lines[0].get_ydata()) == [90.0, 40.0]
+
+
 class FakeModel:
     stop_training = False
 
@@ -90,3 +112,40 @@ def test_stop_on_nan_names_the_epoch():
     guard.on_train_batch_end(3, {"d_loss": math.nan, "g_loss": 0.7})
     assert guard.model.stop_training and guard.nan_epoch == 2
     assert not callbacks.logs_are_finite({"g_loss": math.inf})
+
+
+def test_quality_log_adds_the_classifier_score_and_frechet_distance_to_the_logs():
+    from gan_helpers import models, training
+
+    class GeneratorHolder(FakeModel):
+        generator = models.build_generator("fast", 8)
+
+    quality = callbacks.QualityLog(training.fixed_noise(50, 8, seed=0))
+    quality.set_model(GeneratorHolder())
+    logs = {"d_loss": 1.0}
+    quality.on_epoch_end(0, logs)
+    assert 1.0 <= logs["classifier_score"] <= 10.0 and logs["frechet_distance"] > 0
+    nan_logs = {"d_loss": float("nan")}
+    quality.on_epoch_end(1, nan_logs)
+    assert "classifier_score" not in nan_logs  # A NaN generator is not scored.
+
+
+def test_elapsed_time_counts_on_from_earlier_sessions():
+    now = [100.0]
+    elapsed = callbacks.ElapsedTime(seconds_before=30.0, clock=lambda: now[0])
+    elapsed.on_train_begin()
+    now[0] = 112.5
+    logs = {}
+    elapsed.on_epoch_end(0, logs)
+    assert logs["seconds"] == 42.5
+
+
+def test_seconds_so_far_reads_the_last_row(tmp_path):
+    from gan_helpers import runs
+
+    path = tmp_path / "history.csv"
+    assert runs.seconds_so_far(path) == 0.0
+    path.write_text("epoch,d_loss\n1,1.0\n")
+    assert runs.seconds_so_far(path) == 0.0  # A history from before the seconds column.
+    path.write_text("epoch,d_loss,seconds\n1,1.0,5.5\n2,1.0,11.0\n")
+    assert runs.seconds_so_far(path) == 11.0

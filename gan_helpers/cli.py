@@ -50,28 +50,27 @@ def positive_float(text):
     return value
 
 
-def fraction(text):
+def number_below(text, upper):
+    """A float in [0, upper), or an argparse error that names the range."""
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
+        value = None
+    if value is None or not 0 <= value < upper:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, {upper:g}), got {text!r}")
     return value
+
+
+def fraction(text):
+    return number_below(text, 1)
 
 
 def augment_fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 0.5), got {text!r}") from None
-    if not 0 <= value < 0.5:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 0.5), got {text!r}")
-    return value
+    return number_below(text, 0.5)
 
 
 def build_parser():
-    """The argument parser for both commands."""
+    """The argument parser for the train, sample and evaluate commands."""
     parser = Parser(prog="python -m gan_helpers", description="Train a GAN on MNIST digits and sample from it.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="{train,sample,evaluate}")
 
@@ -100,7 +99,7 @@ def build_parser():
     train.add_argument("--latent-dim", type=positive_int, help="length of the noise vector (default 100)")
     train.add_argument("--seed", type=non_negative_int, help=f"random seed (default {config.DEFAULT_SEED})")
     train.add_argument("--data", help="auto (default), offline, keras, fashion, or a folder of MNIST-format IDX files")
-    train.add_argument("--learning-rate", type=positive_float, help="Adam's learning rate for both networks (default 2e-4)")
+    train.add_argument("--learning-rate", type=positive_float, help="Adam's learning rate for both networks (default 1e-3)")
     train.add_argument("--d-steps", type=positive_int, help="discriminator updates per generator update (default 1)")
     train.add_argument("--label-smoothing", type=fraction, help="one-sided: real target 1 - this (default 0)")
     train.add_argument("--instance-noise", type=positive_float, help="std of Gaussian noise on D's inputs (default none)")

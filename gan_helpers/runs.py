@@ -33,7 +33,7 @@ DEFAULT_SETTINGS = {
     "batch_size": config.default_batch_size(),
     "seed": config.DEFAULT_SEED,
     "data": "auto",
-    "learning_rate": 2e-4,
+    "learning_rate": 1e-3,  # 5x the DCGAN paper's 2e-4: with the 3-layer fast discriminator and augment, FD halves in 30 epochs.
     "d_steps": 1,
     "label_smoothing": 0.0,
     "instance_noise": 0.0,

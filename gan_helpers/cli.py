@@ -306,6 +306,7 @@ def run_evaluate(args):
         digits = load_digit_file(target, args.num)
         evaluation.as_unit_images(digits)  # Check the shape and range before TensorFlow starts.
         title = f"Evaluation of {len(digits):,} digits from {target}"
+        import_tensorflow_quietly()
     elif target is not None and not target.exists():
         raise ValueError(f"no such file or run folder: {target}")
     else:
@@ -320,7 +321,6 @@ def run_evaluate(args):
             training_data = json.loads(config_path.read_text()).get("data") if config_path.exists() else None
         name = f"the pretrained {args.model!r} generator" if args.pretrained else str(target)
         title = f"Evaluation of {num:,} digits from {name} (noise seed {args.seed})"
-    import_tensorflow_quietly()
     training_data = training_data or "offline"
     if training_data == "auto":  # What `auto` picked when the run trained, on this machine.
         from gan_helpers import data

@@ -172,23 +172,28 @@ def import_tensorflow_quietly():
         os.close(devnull)
 
 
+def check_data_argument(value):
+    """A --data value is a named source or a folder with IDX files; raise ValueError before TensorFlow starts otherwise."""
+    from gan_helpers import data
+
+    if value is not None and value not in data.SOURCES:
+        data.find_idx_files(value)
+
+
 def record_command(args):
     """Append this train command to the run's commands.txt, so a run (and a pretrained generator) says how it was made."""
     import shlex
 
-    from gan_helpers import pretrained
+    from gan_helpers import runs
 
     line = "python -m gan_helpers " + shlex.join(args.argv)
-    with open(args.out / pretrained.COMMANDS_FILE, "a") as file:
+    with open(args.out / runs.COMMANDS_FILE, "a") as file:
         file.write(line + "\n")
 
 
 def run_train(args):
     """Validate the train arguments, train, and print where the results are."""
-    from gan_helpers import data
-
-    if args.data is not None and args.data not in data.SOURCES:
-        data.find_idx_files(args.data)
+    check_data_argument(args.data)
     import_tensorflow_quietly()
     from gan_helpers import runs
 
@@ -232,8 +237,9 @@ def check_source(given, pretrained, model, what):
     if pretrained:
         from gan_helpers import pretrained as pretrained_module
 
-        if model not in pretrained_module.available():
-            raise ValueError(f"no pretrained generator {model!r}; expected one of: {', '.join(pretrained_module.available())}")
+        names = pretrained_module.available()
+        if model not in names:
+            raise ValueError(f"no pretrained generator {model!r}; expected one of: {', '.join(names)}")
 
 
 def load_chosen_generator(run_dir, pretrained, model):
@@ -294,10 +300,7 @@ def run_evaluate(args):
     from gan_helpers import evaluation
 
     check_source(args.target, args.pretrained, args.model, "FILE.npy or a run folder")
-    if args.data is not None and args.data not in ("auto", "offline", "keras", "fashion"):
-        from gan_helpers import data
-
-        data.find_idx_files(args.data)
+    check_data_argument(args.data)
     target = args.target
     training_data = args.data
     if target is not None and target.is_file():

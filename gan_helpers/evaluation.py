@@ -182,20 +182,27 @@ def _flat_unit(images):
     return as_unit_images(images).reshape(-1, 28 * 28)
 
 
+def pairwise_distances(rows, columns):
+    """Euclidean distances between every flat row of `rows` and every one of `columns`: shape (N, M).
+
+    Computed in float64 as |a|^2 + |b|^2 - 2ab: float32 rounding would hide exact copies.
+    """
+    rows, columns = np.asarray(rows, np.float64), np.asarray(columns, np.float64)
+    squared = (rows**2).sum(axis=1)[:, None] + (columns**2).sum(axis=1)[None, :] - 2.0 * rows @ columns.T
+    return np.sqrt(np.maximum(squared, 0.0))
+
+
 def nearest_distances(queries, references, skip_identical=False, chunk=500):
     """Euclidean distance (pixels in [0, 1]) from each flat query digit to its nearest reference digit.
 
     With `skip_identical`, a reference identical to the query (the query itself) does not count.
     """
-    queries, references = np.asarray(queries, np.float64), np.asarray(references, np.float64)  # float32 rounding hides exact copies
-    reference_norms = (references**2).sum(axis=1)
     nearest = []
     for start in range(0, len(queries), chunk):
-        block = queries[start:start + chunk]
-        squared = (block**2).sum(axis=1)[:, None] + reference_norms[None, :] - 2.0 * block @ references.T
+        distances = pairwise_distances(queries[start:start + chunk], references)
         if skip_identical:
-            squared[squared < IDENTICAL_SQUARED_DISTANCE] = np.inf
-        nearest.append(np.sqrt(np.clip(squared.min(axis=1), 0, None)))
+            distances[distances**2 < IDENTICAL_SQUARED_DISTANCE] = np.inf
+        nearest.append(distances.min(axis=1))
     return np.concatenate(nearest)
 
 

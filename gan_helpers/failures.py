@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_helpers import config, data, losses, training
+from gan_helpers import config, data, evaluation, losses, training
 
 STEP_COLUMNS = ("d_loss", "g_loss", "real_score", "fake_score", "g_grad_norm")
 WRAPPED_LAYERS = (keras.layers.Dense, keras.layers.Conv2D)  # The layers with a kernel that spectral norm rescales.
@@ -128,9 +128,7 @@ def _flat(images):
 
 def pairwise_distances(images, other_images):
     """Euclidean distances between every image of `images` and every one of `other_images`: shape (N, M)."""
-    rows, columns = _flat(images).astype(np.float64), _flat(other_images).astype(np.float64)  # float64: no round-off
-    squared = (rows**2).sum(1)[:, None] + (columns**2).sum(1)[None, :] - 2.0 * rows @ columns.T  # |a - b|^2
-    return np.sqrt(np.maximum(squared, 0.0))
+    return evaluation.pairwise_distances(_flat(images), _flat(other_images))
 
 
 def mean_pairwise_distance(images):

@@ -20,7 +20,6 @@ import numpy as np
 from gan_helpers import config
 
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
-COMMANDS_FILE = "commands.txt"  # Each `train` call appends its command line to the run folder's copy.
 
 
 def available():
@@ -75,7 +74,7 @@ def export(run_dir, name=None, num_samples=2_000, seed=config.DEFAULT_SEED, dire
     floor = evaluation.real_floor(reference_set)
     history = viz.read_history(run_dir / runs.HISTORY_FILE)
     shutil.copyfile(run_dir / runs.HISTORY_FILE, directory / f"{name}_history.csv")
-    commands_path = run_dir / COMMANDS_FILE
+    commands_path = run_dir / runs.COMMANDS_FILE
     details = {
         "name": name,
         "settings": settings,

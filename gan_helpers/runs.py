@@ -22,6 +22,7 @@ HISTORY_FILE = "history.csv"
 NOISE_FILE = "fixed_noise.npy"
 GIF_FILE = "progress.gif"
 CURVES_FILE = "curves.png"
+COMMANDS_FILE = "commands.txt"  # The command line adds each `train` command that worked on the folder.
 NUM_GRID_IMAGES = 64  # The fixed noise batch: an 8 x 8 grid every epoch.
 GIF_FRAME_MS = 250
 # Settings a run keeps; the first three fix the networks' shapes and meaning, so a resumed run

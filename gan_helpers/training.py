@@ -117,8 +117,8 @@ class GAN(keras.Model):
         batch_size = ops.shape(real_images)[0]
         fake_images = self.generator(self.sample_noise(batch_size), training=True)
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(self._noisy(real_images), training=True)
-            fake_logits = self.discriminator(self._noisy(fake_images), training=True)
+            real_logits = self.discriminator(self._discriminator_view(real_images), training=True)
+            fake_logits = self.discriminator(self._discriminator_view(fake_images), training=True)
             d_loss = losses.discriminator_loss(self.loss_name, real_logits, fake_logits, self.label_smoothing)
             if self.loss_name == "wgan-gp":
                 alpha = keras.random.uniform((batch_size, 1, 1, 1), seed=self.seed_generator)
@@ -132,7 +132,7 @@ class GAN(keras.Model):
         noise = self.sample_noise(batch_size)
         with tf.GradientTape() as tape:
             fake_images = self.generator(noise, training=True)
-            fake_logits = self.discriminator(self._noisy(fake_images), training=False)
+            fake_logits = self.discriminator(self._discriminator_view(fake_images), training=False)
             g_loss = losses.generator_loss(self.loss_name, fake_logits)
         gradients = tape.gradient(g_loss, self.generator.trainable_weights)  # Only the generator's weights.
         self.g_optimizer.apply_gradients(zip(gradients, self.generator.trainable_weights))
@@ -149,7 +149,7 @@ class GAN(keras.Model):
         self.fake_score_tracker.update_state(ops.mean(ops.sigmoid(fake_logits)))  # mean D(G(z))
         return {metric.name: metric.result() for metric in self.metrics}
 
-    def _noisy(self, images):
+    def _discriminator_view(self, images):
         """What the discriminator sees of `images`: shifted when `augment` > 0, plus instance noise."""
         if self.augmenter is not None:
             images = self.augmenter(images, training=True)

@@ -131,13 +131,13 @@ def test_compile_rejects_bad_settings():
 
 def test_augment_shifts_what_the_discriminator_sees_and_keeps_every_stroke(real_batch):
     gan = training.make_gan("fast", latent_dim=16, augment=0.1)
-    shifted = keras.ops.convert_to_numpy(gan._noisy(real_batch))
+    shifted = keras.ops.convert_to_numpy(gan._discriminator_view(real_batch))
     assert shifted.shape == real_batch.shape
     assert not np.array_equal(shifted, real_batch)  # Shifted...
     # ...by at most 2.8 pixels, which MNIST's 4-pixel margins absorb: every pixel value survives.
     np.testing.assert_array_equal(np.sort(shifted.reshape(len(shifted), -1)), np.sort(real_batch.reshape(len(real_batch), -1)))
     plain = training.make_gan("fast", latent_dim=16)
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(plain._noisy(real_batch)), real_batch)  # Off by default.
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(plain._discriminator_view(real_batch)), real_batch)  # Off by default.
 
 
 def test_training_with_augment_updates_the_generator_through_the_shift(real_batch):

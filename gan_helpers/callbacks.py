@@ -76,7 +76,7 @@ class QualityLog(keras.callbacks.Callback):
 
         if logs is None or not logs_are_finite(logs):
             return
-        images = training.generate_images(self.model.generator, self.noise)
+        images = training.generate_images(self.model.sampling_generator, self.noise)
         scores = evaluation.evaluate_images(images, copy_rate=False)
         logs["classifier_score"] = scores.classifier_score
         logs["frechet_distance"] = scores.frechet_distance
@@ -112,7 +112,7 @@ class SampleGrid(keras.callbacks.Callback):
         if not logs_are_finite(logs):
             return  # A NaN generator draws nothing worth keeping.
         (self.run_dir / SAMPLES_DIR).mkdir(parents=True, exist_ok=True)
-        images = training.generate_images(self.model.generator, self.noise)
+        images = training.generate_images(self.model.sampling_generator, self.noise)
         self.paths.append(viz.save_grid(images, frame_path(self.run_dir, epoch + 1)))
 
 
@@ -128,6 +128,44 @@ class Checkpoint(keras.callbacks.Callback):
         if logs_are_finite(logs):
             checkpoints.save_checkpoint(self.run_dir, self.model, epoch + 1)
             self.last_saved_epoch = epoch + 1
+
+
+class CosineLearningRate(keras.callbacks.Callback):
+    """Lower both optimizers' learning rate from `learning_rate` to `floor` times it along half a cosine.
+
+    Progress is the share of the run that is done: steps out of `total_steps` (counting the
+    `steps_done` of earlier sessions), or, under a time budget, the budget's elapsed share.
+    Large steps early find the digits fast; small steps late let them settle (Loshchilov &
+    Hutter, 2017). The rate is logged as `learning_rate`.
+    """
+
+    def __init__(self, learning_rate, total_steps=None, budget=None, steps_done=0, floor=0.05):
+        super().__init__()
+        if (total_steps is None) == (budget is None):
+            raise ValueError("CosineLearningRate needs exactly one of total_steps and budget")
+        self.learning_rate = float(learning_rate)
+        self.total_steps = total_steps
+        self.budget = budget
+        self.steps = steps_done
+        self.floor = float(floor)
+        self.rate = self.learning_rate
+
+    def progress(self):
+        """The share of the run done, from 0 to 1."""
+        if self.budget is not None:
+            return min(1.0, self.budget.elapsed_seconds() / self.budget.budget_seconds)
+        return min(1.0, self.steps / max(1, self.total_steps))
+
+    def on_train_batch_begin(self, batch, logs=None):
+        cosine = 0.5 * (1.0 + math.cos(math.pi * self.progress()))
+        self.rate = self.learning_rate * (self.floor + (1.0 - self.floor) * cosine)
+        for optimizer in (self.model.d_optimizer, self.model.g_optimizer):
+            optimizer.learning_rate = self.rate
+        self.steps += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["learning_rate"] = self.rate
 
 
 class StopOnNaN(keras.callbacks.Callback):

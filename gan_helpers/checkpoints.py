@@ -17,9 +17,15 @@ STATE_FILE = "state.json"
 
 def _build_optimizers(gan):
     """Create the optimizers' slot variables now, so that saved values have somewhere to go."""
-    for optimizer, network in ((gan.d_optimizer, gan.discriminator), (gan.g_optimizer, gan.generator)):
+    for optimizer, variables in ((gan.d_optimizer, gan.discriminator_variables()), (gan.g_optimizer, gan.generator.trainable_variables)):
         if not optimizer.built:
-            optimizer.build(network.trainable_variables)
+            optimizer.build(variables)
+
+
+def _extra_networks(gan):
+    """The networks a GAN has beyond its two: the code head and the averaged generator, when it uses them."""
+    extras = {"code_head": gan.code_head, "averaged_generator": gan.averaged_generator}
+    return {name: network for name, network in extras.items() if network is not None}
 
 
 def save_checkpoint(run_dir, gan, epoch):
@@ -33,6 +39,8 @@ def save_checkpoint(run_dir, gan, epoch):
     _build_optimizers(gan)
     gan.generator.save_weights(fresh / "generator.weights.h5")
     gan.discriminator.save_weights(fresh / "discriminator.weights.h5")
+    for name, network in _extra_networks(gan).items():
+        network.save_weights(fresh / f"{name}.weights.h5")
     for name in ("d_optimizer", "g_optimizer"):
         store = {}
         getattr(gan, name).save_own_variables(store)
@@ -69,6 +77,8 @@ def load_checkpoint(run_dir, gan):
         state = json.loads((folder / STATE_FILE).read_text())
         gan.generator.load_weights(folder / "generator.weights.h5")
         gan.discriminator.load_weights(folder / "discriminator.weights.h5")
+        for name, network in _extra_networks(gan).items():
+            network.load_weights(folder / f"{name}.weights.h5")
         _build_optimizers(gan)
         for name in ("d_optimizer", "g_optimizer"):
             with np.load(folder / f"{name}.npz") as arrays:

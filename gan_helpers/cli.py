@@ -99,13 +99,25 @@ def build_parser():
     train.add_argument("--latent-dim", type=positive_int, help="length of the noise vector (default 100)")
     train.add_argument("--seed", type=non_negative_int, help=f"random seed (default {config.DEFAULT_SEED})")
     train.add_argument("--data", help="auto (default), offline, keras, fashion, or a folder of MNIST-format IDX files")
-    train.add_argument("--learning-rate", type=positive_float, help="Adam's learning rate for both networks (default 1e-3)")
+    train.add_argument("--learning-rate", type=positive_float, help="Adam's learning rate for both networks at the start (default 2e-3)")
     train.add_argument("--d-steps", type=positive_int, help="discriminator updates per generator update (default 1)")
     train.add_argument("--label-smoothing", type=fraction, help="one-sided: real target 1 - this (default 0)")
     train.add_argument("--instance-noise", type=positive_float, help="std of Gaussian noise on D's inputs (default none)")
     train.add_argument(
         "--augment", type=augment_fraction,
-        help="shift every image D sees by up to this fraction of its size (default 0.1; 0 turns it off)",
+        help="shift every image D sees by up to this fraction of its size (default 0.07; 0 turns it off)",
+    )
+    train.add_argument(
+        "--codes", type=non_negative_int,
+        help="categories the generator reads from its noise, learnt without labels (InfoGAN; default 30, 0 turns it off)",
+    )
+    train.add_argument(
+        "--ema", type=fraction,
+        help="decay of the averaged generator that draws the samples (default 0.999; 0 samples the latest weights)",
+    )
+    train.add_argument(
+        "--schedule", choices=config.SCHEDULES,
+        help="learning rate over the run: cosine (default) falls to 5%% of it by the end (or the --minutes budget)",
     )
     train.add_argument("--tensorboard", action="store_true", help="also write TensorBoard logs to OUT/logs")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
@@ -204,7 +216,7 @@ def run_train(args):
             batch_size=args.batch_size, latent_dim=args.latent_dim, seed=args.seed, data=args.data,
             resume=args.resume, learning_rate=args.learning_rate, d_steps=args.d_steps,
             label_smoothing=args.label_smoothing, instance_noise=args.instance_noise, tensorboard=args.tensorboard,
-            augment=args.augment,
+            augment=args.augment, codes=args.codes, ema=args.ema, schedule=args.schedule,
         )
     except KeyboardInterrupt:
         from gan_helpers import checkpoints

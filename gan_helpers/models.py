@@ -7,9 +7,44 @@ Introduced in notebooks 02_generator and 03_discriminator.
 """
 
 import keras
-from keras import layers
+from keras import layers, ops
 
 IMAGE_SHAPE = (28, 28, 1)
+
+
+@keras.saving.register_keras_serializable(package="gan_helpers")
+class CategoricalCode(layers.Layer):
+    """Turn the first `num_codes` noise values into a one-hot category: InfoGAN's code (Chen et al., 2016).
+
+    The largest of `num_codes` independent Gaussians is equally likely to be any of them, so the
+    category is uniform while the generator still takes plain Gaussian noise of shape
+    (latent_dim,): every sampler in the course works unchanged. The output has the same shape:
+    the other latent_dim - num_codes noise values, then the one-hot category.
+    """
+
+    def __init__(self, num_codes, **kwargs):
+        super().__init__(**kwargs)
+        self.num_codes = int(num_codes)
+
+    def call(self, noise):
+        one_hot = ops.one_hot(noise_categories(noise, self.num_codes), self.num_codes)
+        return ops.concatenate([noise[:, self.num_codes:], ops.cast(one_hot, noise.dtype)], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "num_codes": self.num_codes}
+
+
+def noise_categories(noise, num_codes):
+    """The category each noise vector picks: the index of the largest of its first `num_codes` values."""
+    return ops.argmax(noise[:, :num_codes], axis=-1)
+
+
+def num_codes(generator):
+    """How many categories `generator` reads from its noise (0 for a plain generator)."""
+    return next((layer.num_codes for layer in generator.layers if isinstance(layer, CategoricalCode)), 0)
 
 
 def dcgan_generator(latent_dim):
@@ -203,12 +238,24 @@ def _lookup(table, name, kind):
     return table[name]
 
 
-def build_generator(name="fast", latent_dim=100):
-    """Return a new generator by name: one of GENERATORS, mapping (latent_dim,) noise to (28, 28, 1) images."""
+def build_generator(name="fast", latent_dim=100, num_codes=0):
+    """Return a new generator by name: one of GENERATORS, mapping (latent_dim,) noise to (28, 28, 1) images.
+
+    `num_codes` > 0 puts a CategoricalCode first, so the generator reads a category from its
+    noise; the GAN then learns, without labels, to draw a different kind of digit for each.
+    """
     builder = _lookup(GENERATORS, name, "generator")
     if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim < 1:
         raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}")
-    return builder(latent_dim)
+    if not isinstance(num_codes, int) or isinstance(num_codes, bool) or not 0 <= num_codes < latent_dim:
+        raise ValueError(f"num_codes must be an integer from 0 to latent_dim - 1 = {latent_dim - 1}, got {num_codes!r}")
+    generator = builder(latent_dim)
+    if num_codes == 0:
+        return generator
+    return keras.Sequential(
+        [keras.Input(shape=(latent_dim,)), CategoricalCode(num_codes), *generator.layers],
+        name=generator.name,
+    )
 
 
 def build_discriminator(name="fast"):

@@ -48,7 +48,8 @@ def load_pretrained(name="fast"):
     from gan_helpers import models
 
     details = info(name)
-    generator = models.build_generator(details["settings"]["model"], details["settings"]["latent_dim"])
+    settings = details["settings"]
+    generator = models.build_generator(settings["model"], settings["latent_dim"], num_codes=settings.get("codes", 0))
     with np.load(PRETRAINED_DIR / f"{name}.npz") as archive:
         generator.set_weights([archive[key].astype(np.float32) for key in sorted(archive.files)])
     return generator

@@ -118,7 +118,7 @@ def test_quality_log_adds_the_classifier_score_and_frechet_distance_to_the_logs(
     from gan_helpers import models, training
 
     class GeneratorHolder(FakeModel):
-        generator = models.build_generator("fast", 8)
+        sampling_generator = models.build_generator("fast", 8)  # What GAN.sampling_generator returns.
 
     quality = callbacks.QualityLog(training.fixed_noise(50, 8, seed=0))
     quality.set_model(GeneratorHolder())

@@ -1,0 +1,202 @@
+"""The InfoGAN categories, the averaged generator and the cosine learning rate."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from gan_helpers import callbacks, checkpoints, config, data, models, runs, training, viz
+
+
+@pytest.fixture
+def real_batch(offline_digits):
+    images, _ = offline_digits
+    return keras.ops.convert_to_tensor(data.normalize(images[:32])[..., np.newaxis])
+
+
+def test_categories_of_gaussian_noise_are_uniform_and_one_hot():
+    noise = training.fixed_noise(20_000, 30, seed=0)
+    categories = keras.ops.convert_to_numpy(models.noise_categories(noise, 10))
+    shares = np.bincount(categories, minlength=10) / len(categories)
+    assert np.all(np.abs(shares - 0.1) < 0.01)  # argmax of 10 Gaussians: each index equally likely.
+    coded = keras.ops.convert_to_numpy(models.CategoricalCode(10)(noise[:5]))
+    assert coded.shape == (5, 30)
+    np.testing.assert_array_equal(coded[:, :20], noise[:5, 10:])  # The rest of the noise passes through...
+    np.testing.assert_array_equal(coded[:, 20:], np.eye(10)[np.argmax(noise[:5, :10], axis=1)])  # ...then one-hot.
+
+
+def test_a_generator_with_codes_keeps_its_interface_and_survives_saving(tmp_path):
+    generator = models.build_generator("fast", latent_dim=16, num_codes=4)
+    plain = models.build_generator("fast", latent_dim=16)
+    assert generator.input_shape == plain.input_shape and generator.output_shape == plain.output_shape
+    assert generator.count_params() == plain.count_params()  # The code layer has no weights.
+    assert models.num_codes(generator) == 4 and models.num_codes(plain) == 0
+    generator.save(tmp_path / "g.keras")
+    loaded = keras.saving.load_model(tmp_path / "g.keras", compile=False)
+    noise = training.fixed_noise(3, 16)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(noise)), keras.ops.convert_to_numpy(generator(noise)))
+    assert models.num_codes(loaded) == 4
+
+
+@pytest.mark.parametrize("num_codes", [-1, 16, 2.5])
+def test_bad_numbers_of_codes_are_refused(num_codes):
+    with pytest.raises(ValueError, match="num_codes must be an integer from 0 to latent_dim - 1 = 15"):
+        models.build_generator("fast", latent_dim=16, num_codes=num_codes)
+
+
+def test_the_code_head_learns_to_read_the_category_back(real_batch):
+    config.set_seed(0)
+    gan = training.make_gan("fast", latent_dim=16, codes=4, learning_rate=2e-3)
+    assert gan.code_head is not None and gan.code_head.output_shape == (None, 4)
+    noise = training.fixed_noise(256, 16, seed=5)
+    categories = keras.ops.convert_to_numpy(models.noise_categories(noise, 4))
+
+    def code_accuracy():
+        features = gan.discriminator_features(gan.generator(noise, training=False))
+        guesses = np.argmax(keras.ops.convert_to_numpy(gan.code_head(features)), axis=1)
+        return np.mean(guesses == categories)
+
+    before = code_accuracy()
+    head_before = [w.numpy().copy() for w in gan.code_head.weights]
+    for _ in range(40):
+        gan.train_step(real_batch)
+    assert any(not np.array_equal(old, new.numpy()) for old, new in zip(head_before, gan.code_head.weights))
+    assert code_accuracy() > max(0.6, before + 0.2)  # Chance is 0.25.
+
+
+def test_without_codes_there_is_no_head_and_the_step_is_unchanged(real_batch):
+    gan = training.make_gan("fast", latent_dim=16)
+    assert gan.code_head is None and gan.discriminator_variables() == gan.discriminator.trainable_weights
+    no_weight = training.GAN(models.build_generator("fast", 16, num_codes=4), models.build_discriminator("fast"))
+    no_weight.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), code_weight=0.0)
+    assert no_weight.code_head is None
+
+
+def test_the_averaged_generator_follows_the_generator_slowly(real_batch):
+    gan = training.make_gan("fast", latent_dim=16, ema=0.99)
+    assert gan.sampling_generator is gan.averaged_generator
+    start = [w.numpy().copy() for w in gan.generator.trainable_weights]
+    for _ in range(30):
+        gan.train_step(real_batch)
+    latest = [w.numpy() for w in gan.generator.trainable_weights]
+    averaged = [w.numpy() for w in gan.averaged_generator.trainable_weights]
+    moved = sum(np.abs(a - s).sum() for a, s in zip(averaged, start))
+    distance = sum(np.abs(a - l).sum() for a, l in zip(averaged, latest))
+    assert moved > 0 and 0 < distance < sum(np.abs(l - s).sum() for l, s in zip(latest, start))
+    # By hand: the decay warms up as (1 + step) / (10 + step), capped at `ema`.
+    assert min(0.99, (1 + 30) / (10 + 30)) == pytest.approx(0.775)
+    plain = training.make_gan("fast", latent_dim=16)
+    assert plain.averaged_generator is None and plain.sampling_generator is plain.generator
+
+
+def test_one_averaging_step_matches_the_formula(real_batch):
+    gan = training.make_gan("fast", latent_dim=16, ema=0.5)
+    average_before = [w.numpy().copy() for w in gan.averaged_generator.weights]
+    gan.generator_step(32)
+    decay = min(0.5, (1 + 1) / (10 + 1))  # The optimizer has taken one step.
+    for before, weight, average in zip(average_before, gan.generator.weights, gan.averaged_generator.weights):
+        np.testing.assert_allclose(average.numpy(), decay * before + (1 - decay) * weight.numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kwargs, message", [({"code_weight": -1.0}, "code_weight must be >= 0"), ({"ema": 1.0}, r"ema must be a decay in \[0, 1\)")])
+def test_compile_rejects_bad_code_weight_and_ema(kwargs, message):
+    gan = training.make_gan("fast", latent_dim=16, codes=4)
+    with pytest.raises(ValueError, match=message):
+        gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), **kwargs)
+
+
+def test_checkpoints_carry_the_code_head_and_the_average(tmp_path, real_batch):
+    config.set_seed(1)
+    original = training.make_gan("fast", latent_dim=16, codes=4, ema=0.9, seed=1)
+    for _ in range(3):
+        original.train_step(real_batch)
+    checkpoints.save_checkpoint(tmp_path, original, epoch=1)
+    restored = training.make_gan("fast", latent_dim=16, codes=4, ema=0.9, seed=7)
+    checkpoints.load_checkpoint(tmp_path, restored)
+    for network in ("code_head", "averaged_generator", "generator", "discriminator"):
+        for before, after in zip(getattr(original, network).weights, getattr(restored, network).weights):
+            np.testing.assert_array_equal(before.numpy(), after.numpy())
+    original.reset_metrics()
+    restored.reset_metrics()
+    assert float(restored.train_step(real_batch)["d_loss"]) == pytest.approx(float(original.train_step(real_batch)["d_loss"]), rel=1e-6)
+
+
+class FakeBudget:
+    budget_seconds = 100.0
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def elapsed_seconds(self):
+        return self.seconds
+
+
+def test_cosine_learning_rate_by_steps_and_by_time():
+    gan = training.make_gan("fast", latent_dim=16, learning_rate=1e-3)
+    by_steps = callbacks.CosineLearningRate(1e-3, total_steps=10, steps_done=5, floor=0.05)
+    by_steps.set_model(gan)
+    by_steps.on_train_batch_begin(0)  # Halfway: the cosine term is 0.5.
+    assert by_steps.rate == pytest.approx(1e-3 * (0.05 + 0.95 * 0.5))
+    assert float(gan.g_optimizer.learning_rate.numpy()) == pytest.approx(by_steps.rate)
+    assert float(gan.d_optimizer.learning_rate.numpy()) == pytest.approx(by_steps.rate)
+    for _ in range(10):
+        by_steps.on_train_batch_begin(0)
+    assert by_steps.rate == pytest.approx(5e-5)  # Past the end it stays at the floor.
+    logs = {}
+    by_steps.on_epoch_end(0, logs)
+    assert logs["learning_rate"] == pytest.approx(5e-5)
+
+    budget = FakeBudget()
+    by_time = callbacks.CosineLearningRate(2e-3, budget=budget)
+    by_time.set_model(gan)
+    by_time.on_train_batch_begin(0)
+    assert by_time.rate == pytest.approx(2e-3)
+    budget.seconds = 25.0
+    by_time.on_train_batch_begin(0)
+    assert by_time.rate == pytest.approx(2e-3 * (0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi / 4))))
+    with pytest.raises(ValueError, match="exactly one of total_steps and budget"):
+        callbacks.CosineLearningRate(1e-3)
+
+
+def test_train_run_uses_codes_average_and_schedule_and_logs_the_rate(tmp_path, offline_digits, monkeypatch):
+    monkeypatch.setenv("GAN_QUICK", "1")
+    images, _ = offline_digits
+    result = runs.train_run(tmp_path / "run", epochs=2, latent_dim=32, images=images[:256], verbose=0)
+    settings = json.loads((tmp_path / "run" / runs.CONFIG_FILE).read_text())
+    assert (settings["codes"], settings["ema"], settings["schedule"]) == (30, 0.999, "cosine")
+    history = viz.read_history(tmp_path / "run" / runs.HISTORY_FILE)
+    assert history["learning_rate"][0] > history["learning_rate"][1]  # The rate falls over the run.
+    assert result.steps == 2 * (256 // 64)
+    generator = runs.load_generator(tmp_path / "run")
+    assert models.num_codes(generator) == settings["codes"]
+
+
+def test_codes_must_fit_in_the_latent_vector(tmp_path, offline_digits):
+    images, _ = offline_digits
+    with pytest.raises(ValueError, match="--codes 30 needs a --latent-dim above it, got 16"):
+        runs.train_run(tmp_path / "run", epochs=1, latent_dim=16, images=images[:128], verbose=0)
+
+
+def test_an_older_run_without_the_new_settings_resumes_without_them(tmp_path, offline_digits, monkeypatch):
+    monkeypatch.setenv("GAN_QUICK", "1")
+    images, _ = offline_digits
+    runs.train_run(tmp_path / "run", epochs=1, latent_dim=32, codes=0, ema=0.0, schedule="constant", images=images[:128], verbose=0)
+    config_path = tmp_path / "run" / runs.CONFIG_FILE
+    saved = json.loads(config_path.read_text())
+    for key in ("codes", "ema", "schedule"):
+        del saved[key]  # As a run saved before these settings existed.
+    config_path.write_text(json.dumps(saved))
+    runs.train_run(tmp_path / "run", epochs=2, resume=True, images=images[:128], verbose=0)
+    resumed = json.loads(config_path.read_text())
+    assert (resumed["codes"], resumed["ema"], resumed["schedule"]) == (0, 0.0, "constant")
+
+
+def test_category_noise_picks_each_category_in_turn():
+    noise = training.category_noise(5, 16, per_category=3, seed=0)
+    assert noise.shape == (15, 16) and noise.dtype == np.float32
+    categories = keras.ops.convert_to_numpy(models.noise_categories(noise, 5))
+    np.testing.assert_array_equal(categories, np.repeat(np.arange(5), 3))
+    np.testing.assert_array_equal(noise[:, 5:], training.fixed_noise(15, 16, seed=0)[:, 5:])  # The rest is untouched.
+    with pytest.raises(ValueError, match="num_codes must be an integer from 1 to latent_dim - 1 = 15"):
+        training.category_noise(16, 16, per_category=2)

@@ -137,7 +137,7 @@ def throughput(model, batch_size=None, steps=THROUGHPUT_STEPS, seed=config.DEFAU
     config.set_seed(seed)
     gan = training.make_gan(
         model, settings["latent_dim"], settings["loss"], settings["learning_rate"], seed=seed,
-        augment=settings["augment"], codes=settings["codes"] if model == "fast" else 0, ema=settings["ema"],
+        augment=settings["augment"], codes=settings["codes"], ema=settings["ema"],
     )
     dataset = data.make_dataset(images, batch_size, seed=seed).repeat()
     gan.fit(dataset, steps_per_epoch=3, epochs=1, verbose=0)  # Traces and compiles the step.

@@ -102,13 +102,12 @@ def resolve_settings(run_dir, resume, given):
             saved = json.loads(config_path.read_text())
         except (OSError, ValueError) as error:
             raise ValueError(f"{config_path} is corrupt: {error}") from None
+        saved = {**SETTINGS_BEFORE_THEY_EXISTED, **saved}
         for key in FIXED_ON_RESUME:
             if given.get(key) is not None and key in saved and given[key] != saved[key]:
                 raise ValueError(f"{run_dir} was trained with {key}={saved[key]!r}; resume it with the same {key}, or start a new --out")
     elif checkpoints.find_checkpoint(run_dir) is not None:  # A run that never finished an epoch may start over.
         raise ValueError(f"{run_dir} already holds a training run: pass --resume to continue it, or choose another --out")
-    if saved:
-        saved = {**SETTINGS_BEFORE_THEY_EXISTED, **saved}
     settings = {**DEFAULT_SETTINGS, **saved}
     settings.update({key: value for key, value in given.items() if value is not None})
     models.model_pair(settings["model"])

@@ -190,6 +190,8 @@ def test_an_older_run_without_the_new_settings_resumes_without_them(tmp_path, of
     runs.train_run(tmp_path / "run", epochs=2, resume=True, images=images[:128], verbose=0)
     resumed = json.loads(config_path.read_text())
     assert (resumed["codes"], resumed["ema"], resumed["schedule"]) == (0, 0.0, "constant")
+    with pytest.raises(ValueError, match="was trained with codes=0"):
+        runs.train_run(tmp_path / "run", epochs=3, resume=True, codes=30, images=images[:128], verbose=0)
 
 
 def test_category_noise_picks_each_category_in_turn():

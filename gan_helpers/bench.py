@@ -129,16 +129,13 @@ def comparison_table(rows, floor, minutes):
 
 def throughput(model, batch_size=None, steps=THROUGHPUT_STEPS, seed=config.DEFAULT_SEED):
     """Training images per second of `--model` pair `model` with train's settings, timed over `steps` steps."""
-    from gan_helpers import data, runs, training
+    from gan_helpers import data, runs
 
-    settings = runs.DEFAULT_SETTINGS
+    settings = {**runs.DEFAULT_SETTINGS, "model": model, "seed": seed}
     batch_size = batch_size or settings["batch_size"]
     images, _ = data.load_mnist("offline", verbose=False)
     config.set_seed(seed)
-    gan = training.make_gan(
-        model, settings["latent_dim"], settings["loss"], settings["learning_rate"], seed=seed,
-        augment=settings["augment"], codes=settings["codes"], ema=settings["ema"],
-    )
+    gan = runs.gan_from_settings(settings)
     dataset = data.make_dataset(images, batch_size, seed=seed).repeat()
     gan.fit(dataset, steps_per_epoch=3, epochs=1, verbose=0)  # Traces and compiles the step.
     start = time.perf_counter()

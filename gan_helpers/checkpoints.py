@@ -15,13 +15,6 @@ CHECKPOINT_DIR = "checkpoint"
 STATE_FILE = "state.json"
 
 
-def _build_optimizers(gan):
-    """Create the optimizers' slot variables now, so that saved values have somewhere to go."""
-    for optimizer, variables in ((gan.d_optimizer, gan.discriminator_variables()), (gan.g_optimizer, gan.generator.trainable_variables)):
-        if not optimizer.built:
-            optimizer.build(variables)
-
-
 def _extra_networks(gan):
     """The networks a GAN has beyond its two: the code head and the averaged generator, when it uses them."""
     extras = {"code_head": gan.code_head, "averaged_generator": gan.averaged_generator}
@@ -36,7 +29,7 @@ def save_checkpoint(run_dir, gan, epoch):
     previous = run_dir / (CHECKPOINT_DIR + ".old")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
-    _build_optimizers(gan)
+    gan.build_optimizers()  # So that saved values have somewhere to go.
     gan.generator.save_weights(fresh / "generator.weights.h5")
     gan.discriminator.save_weights(fresh / "discriminator.weights.h5")
     for name, network in _extra_networks(gan).items():
@@ -79,7 +72,7 @@ def load_checkpoint(run_dir, gan):
         gan.discriminator.load_weights(folder / "discriminator.weights.h5")
         for name, network in _extra_networks(gan).items():
             network.load_weights(folder / f"{name}.weights.h5")
-        _build_optimizers(gan)
+        gan.build_optimizers()  # So that saved values have somewhere to go.
         for name in ("d_optimizer", "g_optimizer"):
             with np.load(folder / f"{name}.npz") as arrays:
                 getattr(gan, name).load_own_variables(dict(arrays))

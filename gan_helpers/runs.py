@@ -123,6 +123,18 @@ def resolve_settings(run_dir, resume, given):
     return settings
 
 
+def gan_from_settings(settings):
+    """Build and compile the GAN that a run's settings (DEFAULT_SETTINGS and what was given) describe."""
+    from gan_helpers import training
+
+    return training.make_gan(
+        settings["model"], settings["latent_dim"], settings["loss"], settings["learning_rate"],
+        d_steps=settings["d_steps"], label_smoothing=settings["label_smoothing"],
+        instance_noise=settings["instance_noise"], seed=settings["seed"], augment=settings["augment"],
+        codes=settings["codes"], ema=settings["ema"],
+    )
+
+
 def truncate_history(path, epochs_kept):
     """Drop rows of history.csv past `epochs_kept`, so a resumed run continues the log without duplicates."""
     if not path.exists():
@@ -210,12 +222,7 @@ def train_run(
 
     config.set_seed(settings["seed"])
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
-        gan = training.make_gan(
-            settings["model"], settings["latent_dim"], settings["loss"], settings["learning_rate"],
-            d_steps=settings["d_steps"], label_smoothing=settings["label_smoothing"],
-            instance_noise=settings["instance_noise"], seed=settings["seed"], augment=settings["augment"],
-            codes=settings["codes"], ema=settings["ema"],
-        )
+        gan = gan_from_settings(settings)
     noise_path = run_dir / NOISE_FILE
     if resume:
         initial_epoch = checkpoints.load_checkpoint(run_dir, gan)

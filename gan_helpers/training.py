@@ -157,11 +157,8 @@ class GAN(keras.Model):
             self.averaged_generator = keras.models.clone_model(self.generator)
             self.averaged_generator.set_weights(self.generator.get_weights())
         if tf.distribute.has_strategy():
-            # Create the optimizers' slots now, not lazily inside the first compiled step: a
-            # tf.distribute strategy needs every variable to exist before training starts.
-            for optimizer, variables in ((d_optimizer, self.discriminator_variables()), (g_optimizer, self.generator.trainable_variables)):
-                if not optimizer.built:
-                    optimizer.build(variables)
+            # Not lazily inside the first compiled step: a strategy needs every variable before training starts.
+            self.build_optimizers()
         self.built = True  # Adding the head or the average above marked the GAN unbuilt again.
 
     @property
@@ -182,6 +179,12 @@ class GAN(keras.Model):
         """What the discriminator's optimizer updates: its weights and, with categories, the code head's."""
         head = self.code_head.trainable_weights if self.code_head is not None else []
         return self.discriminator.trainable_weights + head
+
+    def build_optimizers(self):
+        """Create both optimizers' slot variables now (checkpoints and tf.distribute need them to exist)."""
+        for optimizer, variables in ((self.d_optimizer, self.discriminator_variables()), (self.g_optimizer, self.generator.trainable_variables)):
+            if not optimizer.built:
+                optimizer.build(variables)
 
     def sample_noise(self, batch_size):
         """Draw a batch of Gaussian noise from the model's own seed generator.

@@ -67,3 +67,7 @@ def test_bad_bench_arguments_exit_2_with_one_line(arguments):
     completed = subprocess.run([sys.executable, "-m", "gan_helpers.bench", *arguments], capture_output=True, text=True)
     assert completed.returncode == 2
     assert len(completed.stderr.strip().splitlines()) == 1 and "expected" in completed.stderr
+
+
+def test_throughput_times_a_pair_with_trains_settings():
+    assert bench.throughput("mlp", steps=2) > 0

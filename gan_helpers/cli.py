@@ -119,6 +119,10 @@ def build_parser():
         "--schedule", choices=config.SCHEDULES,
         help="learning rate over the run: cosine (default) falls to 5%% of it by the end (or the --minutes budget)",
     )
+    train.add_argument(
+        "--prior", choices=config.PRIORS,
+        help="how often each category is drawn: learned follows its share of real digits, uniform draws all equally",
+    )
     train.add_argument("--tensorboard", action="store_true", help="also write TensorBoard logs to OUT/logs")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
 
@@ -216,7 +220,7 @@ def run_train(args):
             batch_size=args.batch_size, latent_dim=args.latent_dim, seed=args.seed, data=args.data,
             resume=args.resume, learning_rate=args.learning_rate, d_steps=args.d_steps,
             label_smoothing=args.label_smoothing, instance_noise=args.instance_noise, tensorboard=args.tensorboard,
-            augment=args.augment, codes=args.codes, ema=args.ema, schedule=args.schedule,
+            augment=args.augment, codes=args.codes, ema=args.ema, schedule=args.schedule, prior=args.prior,
         )
     except KeyboardInterrupt:
         from gan_helpers import checkpoints

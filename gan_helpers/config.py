@@ -10,6 +10,7 @@ DEFAULT_SEED = 42  # Seeds training, noise and the fixed noise batch of the samp
 DATA_ORDER_SEED = 0  # Shuffles the data once on loading, so any prefix holds every class.
 EVALUATION_SPLIT_SEED = 1  # Picks the 1,000 offline digits the evaluation classifier never trains on.
 SCHEDULES = ("cosine", "constant")  # How `train` moves the learning rate over a run (train --schedule).
+PRIORS = ("learned", "uniform")  # How often `train` draws each category (train --prior).
 
 
 def quick_mode():

@@ -49,7 +49,10 @@ def load_pretrained(name="fast"):
 
     details = info(name)
     settings = details["settings"]
-    generator = models.build_generator(settings["model"], settings["latent_dim"], num_codes=settings.get("codes", 0))
+    generator = models.build_generator(
+        settings["model"], settings["latent_dim"], num_codes=settings.get("codes", 0),
+        learned_prior=settings.get("prior") == "learned",
+    )
     with np.load(PRETRAINED_DIR / f"{name}.npz") as archive:
         generator.set_weights([archive[key].astype(np.float32) for key in sorted(archive.files)])
     return generator

@@ -42,11 +42,12 @@ DEFAULT_SETTINGS = {
     "augment": 0.07,  # Shift what D sees by up to 7% (2 pixels): with 5,000 digits, D otherwise memorises.
     "codes": 30,  # InfoGAN categories read from the noise: each becomes one clean kind of digit instead of blends.
     "ema": 0.999,  # Samples come from an average of the generator's recent weights: steadier digits.
+    "prior": "learned",  # Draw each category as often as the discriminator sees it in real digits: all ten digits appear.
     "schedule": "cosine",  # The learning rate falls from learning_rate to 5% of it over the run (or the --minutes budget).
 }
 # Runs saved before a setting existed trained without it; resuming them must not switch it on.
-SETTINGS_BEFORE_THEY_EXISTED = {"codes": 0, "ema": 0.0, "schedule": "constant"}
-FIXED_ON_RESUME = ("model", "loss", "latent_dim", "codes")
+SETTINGS_BEFORE_THEY_EXISTED = {"codes": 0, "ema": 0.0, "schedule": "constant", "prior": "uniform"}
+FIXED_ON_RESUME = ("model", "loss", "latent_dim", "codes", "prior")
 UNLIMITED_EPOCHS = 10**6  # With only a time budget, the budget ends the run.
 
 
@@ -116,6 +117,8 @@ def resolve_settings(run_dir, resume, given):
             f"--codes {settings['codes']} needs a --latent-dim above it, got {settings['latent_dim']}: "
             "pass a smaller --codes (0 turns the categories off)"
         )
+    if settings["prior"] not in config.PRIORS:
+        raise ValueError(f"unknown prior {settings['prior']!r}; expected one of: {', '.join(config.PRIORS)}")
     if settings["schedule"] not in config.SCHEDULES:
         raise ValueError(f"unknown schedule {settings['schedule']!r}; expected one of: {', '.join(config.SCHEDULES)}")
     losses.check_loss_name(settings["loss"])
@@ -131,7 +134,7 @@ def gan_from_settings(settings):
         settings["model"], settings["latent_dim"], settings["loss"], settings["learning_rate"],
         d_steps=settings["d_steps"], label_smoothing=settings["label_smoothing"],
         instance_noise=settings["instance_noise"], seed=settings["seed"], augment=settings["augment"],
-        codes=settings["codes"], ema=settings["ema"],
+        codes=settings["codes"], ema=settings["ema"], learned_prior=settings["prior"] == "learned",
     )
 
 
@@ -185,6 +188,7 @@ def train_run(
     codes=None,
     ema=None,
     schedule=None,
+    prior=None,
     tensorboard=False,
     images=None,
     verbose="auto",
@@ -212,7 +216,7 @@ def train_run(
     given = dict(
         model=model, loss=loss, latent_dim=latent_dim, batch_size=batch_size, seed=seed, data=data,
         learning_rate=learning_rate, d_steps=d_steps, label_smoothing=label_smoothing, instance_noise=instance_noise,
-        augment=augment, codes=codes, ema=ema, schedule=schedule,
+        augment=augment, codes=codes, ema=ema, schedule=schedule, prior=prior,
     )
     run_dir = check_writable(run_dir)
     settings = resolve_settings(run_dir, resume, given)

@@ -29,15 +29,16 @@ def fixed_noise(num_images, latent_dim, seed=config.DEFAULT_SEED):
 def category_noise(num_codes, latent_dim, per_category, seed=config.DEFAULT_SEED):
     """Noise of shape (num_codes * per_category, latent_dim) whose rows pick categories 0, 0, ..., 1, 1, ...
 
-    Each row is fixed_noise with its category's value raised just above the largest of the
-    first `num_codes` values, so a generator with models.CategoricalCode reads that category.
+    Each row is fixed_noise with its category's value raised to 10, far above any of the other
+    first `num_codes` values, so a generator with models.CategoricalCode reads that category
+    whatever its prior (only which value is largest reaches the generator's layers).
     Introduced in notebook 05_training_loop, to show what each category learnt to draw.
     """
     if not isinstance(num_codes, int) or isinstance(num_codes, bool) or not 0 < num_codes < latent_dim:
         raise ValueError(f"num_codes must be an integer from 1 to latent_dim - 1 = {latent_dim - 1}, got {num_codes!r}")
     noise = fixed_noise(num_codes * per_category, latent_dim, seed)
     categories = np.repeat(np.arange(num_codes), per_category)
-    noise[np.arange(len(noise)), categories] = noise[:, :num_codes].max(axis=1) + 0.1
+    noise[np.arange(len(noise)), categories] = 10.0  # Gumbel value about 53 against at most about 12 for the others.
     return noise
 
 
@@ -46,6 +47,11 @@ def generate_images(generator, noise, batch_size=256):
     noise = np.asarray(noise, dtype=np.float32)
     batches = [generator(noise[start:start + batch_size], training=False) for start in range(0, len(noise), batch_size)]
     return np.concatenate([ops.convert_to_numpy(batch) for batch in batches])
+
+
+# A learned category prior moves 1% of the way to each batch's estimate, and never below a tenth of uniform.
+PRIOR_MOMENTUM = 0.99
+PRIOR_FLOOR = 0.1
 
 
 def _num_replicas():
@@ -75,6 +81,7 @@ class GAN(keras.Model):
             for layer in generator.layers:
                 if isinstance(layer, keras.layers.BatchNormalization):
                     layer.synchronized = True
+        self.code_layer = models.code_layer(generator)
         self.num_codes = models.num_codes(generator)
         self.code_head = None  # Built by compile() when the generator reads categories and code_weight > 0.
         self.averaged_generator = None  # Built by compile() when ema > 0.
@@ -207,7 +214,7 @@ class GAN(keras.Model):
         fake_images = self.generator(noise, training=True)
         variables = self.discriminator_variables()
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(self._discriminator_view(real_images), training=True)
+            real_logits, real_usage = self._judge_reals(real_images)
             fake_logits, code_loss = self._judge_fakes(fake_images, noise, training=True)
             d_loss = losses.discriminator_loss(self.loss_name, real_logits, fake_logits, self.label_smoothing)
             if self.loss_name == "wgan-gp":
@@ -217,6 +224,8 @@ class GAN(keras.Model):
             total_loss = (d_loss + self.code_weight * code_loss) / _num_replicas()
         gradients = tape.gradient(total_loss, variables)
         self.d_optimizer.apply_gradients(zip(gradients, variables))
+        if real_usage is not None:
+            self._update_prior(real_usage)
         return d_loss, real_logits, fake_logits
 
     def generator_step(self, batch_size):
@@ -244,6 +253,29 @@ class GAN(keras.Model):
         self.fake_score_tracker.update_state(ops.mean(ops.sigmoid(fake_logits)))  # mean D(G(z))
         return {metric.name: metric.result() for metric in self.metrics}
 
+    def _learns_prior(self):
+        """Whether the generator's categories follow a prior learnt from real digits (models.CategoricalCode)."""
+        return self.code_head is not None and self.code_layer.learned_prior
+
+    def _judge_reals(self, real_images):
+        """The discriminator's logits for real images and, with a learned prior, the code head's mean guess."""
+        view = self._discriminator_view(real_images)
+        if not self._learns_prior():
+            return self.discriminator(view, training=True), None
+        features = self.discriminator_features(view, training=True)
+        real_usage = ops.mean(ops.softmax(self.code_head(features)), axis=0)  # (num_codes,): each category's share
+        return self.discriminator.layers[-1](features), ops.stop_gradient(real_usage)
+
+    def _update_prior(self, real_usage):
+        """Move the generator's category prior towards each category's share of real digits, as the head sees them.
+
+        The averaged generator's prior follows by averaging, like its other weights.
+        """
+        log_prior = self.code_layer.log_prior
+        prior = PRIOR_MOMENTUM * ops.exp(log_prior) + (1.0 - PRIOR_MOMENTUM) * real_usage
+        prior = ops.maximum(prior, PRIOR_FLOOR / self.num_codes)  # No category is starved for good.
+        log_prior.assign(ops.log(prior / ops.sum(prior)))
+
     def _judge_fakes(self, fake_images, noise, training):
         """The discriminator's logits for fake images and, with categories, the code head's cross-entropy (else 0)."""
         view = self._discriminator_view(fake_images)
@@ -252,7 +284,7 @@ class GAN(keras.Model):
         features = self.discriminator_features(view, training=training)
         fake_logits = self.discriminator.layers[-1](features)
         code_logits = self.code_head(features)  # (batch, num_codes)
-        categories = models.noise_categories(noise, self.num_codes)
+        categories = self.code_layer.categories(noise)
         code_loss = ops.mean(ops.sparse_categorical_crossentropy(categories, code_logits, from_logits=True))
         return fake_logits, code_loss
 
@@ -283,6 +315,7 @@ def make_gan(
     augment=0.0,
     codes=0,
     ema=0.0,
+    learned_prior=False,
 ):
     """Build and compile a GAN from a `--model` pair name, with Adam for each network.
 
@@ -291,7 +324,7 @@ def make_gan(
     latent_dim = latent_dim or config.default_latent_dim()
     generator_name, discriminator_name = models.model_pair(model)
     gan = GAN(
-        models.build_generator(generator_name, latent_dim, num_codes=codes),
+        models.build_generator(generator_name, latent_dim, num_codes=codes, learned_prior=learned_prior),
         models.build_discriminator(discriminator_name),
         latent_dim=latent_dim,
         seed=seed,

@@ -49,8 +49,11 @@ def train(strategy):
         averaged_moved = any(
             float(tf.reduce_max(tf.abs(a - b))) > 0 for a, b in zip(gan.averaged_generator.trainable_weights, fresh.trainable_weights)
         )
+    code_layer = gan.code_layer
+    prior_moved = None if code_layer is None or code_layer.log_prior is None else float(tf.reduce_max(tf.abs(code_layer.log_prior))) > 0
     return {
         "replicas": strategy.num_replicas_in_sync,
+        "prior_moved": prior_moved,
         "d_loss": recorder.per_step("d_loss"),
         "g_loss": recorder.per_step("g_loss"),
         "averaged_moved": averaged_moved,

@@ -144,6 +144,7 @@ def bad_inputs(tmp_path, run_dir):
         (["train", "--out", out, "--codes", "100"], "--codes 100 needs a --latent-dim above it, got 100"),
         (["train", "--out", out, "--ema", "1"], "--ema: expected a number in [0, 1)"),
         (["train", "--out", out, "--schedule", "linear"], "--schedule: invalid choice: 'linear'"),
+        (["train", "--out", out, "--prior", "even"], "--prior: invalid choice: 'even'"),
         (["train", "--out", run_dir, "--resume", "--codes", "3"], "was trained with codes="),
         (["train", "--out", out, "--epochs", "2", "--minutes", "1"], "not allowed with argument"),
         (["train", "--out", out, "--data", empty], "no MNIST-format IDX files"),

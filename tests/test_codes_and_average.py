@@ -202,3 +202,63 @@ def test_category_noise_picks_each_category_in_turn():
     np.testing.assert_array_equal(noise[:, 5:], training.fixed_noise(15, 16, seed=0)[:, 5:])  # The rest is untouched.
     with pytest.raises(ValueError, match="num_codes must be an integer from 1 to latent_dim - 1 = 15"):
         training.category_noise(16, 16, per_category=2)
+
+
+def test_the_gumbel_turn_keeps_the_order_of_gaussian_values():
+    values = np.linspace(-12.0, 12.0, 2_001, dtype=np.float32)[np.newaxis, :]
+    gumbel = keras.ops.convert_to_numpy(models.gumbel_from_gaussian(values))[0]
+    assert np.all(np.isfinite(gumbel)) and np.all(np.diff(gumbel) > 0)
+    many = keras.ops.convert_to_numpy(models.gumbel_from_gaussian(training.fixed_noise(50_000, 4, seed=3)))
+    assert many.mean() == pytest.approx(np.euler_gamma, abs=0.02)  # A standard Gumbel's mean.
+    assert many.std() == pytest.approx(np.pi / np.sqrt(6), abs=0.02)  # ...and its standard deviation.
+
+
+def test_a_zero_prior_picks_the_plain_categories_and_a_learned_one_its_shares():
+    noise = training.fixed_noise(40_000, 8, seed=0)
+    plain = keras.ops.convert_to_numpy(models.noise_categories(noise, 5))
+    zero_prior = keras.ops.convert_to_numpy(models.noise_categories(noise, 5, np.zeros(5, np.float32)))
+    np.testing.assert_array_equal(zero_prior, plain)
+    prior = np.array([0.4, 0.3, 0.15, 0.1, 0.05], np.float32)
+    drawn = keras.ops.convert_to_numpy(models.noise_categories(noise, 5, np.log(prior)))
+    np.testing.assert_allclose(np.bincount(drawn, minlength=5) / len(drawn), prior, atol=0.01)
+
+
+def test_the_learned_prior_moves_to_the_real_shares_and_keeps_a_floor(real_batch):
+    gan = training.make_gan("fast", latent_dim=16, codes=4, learned_prior=True, ema=0.9)
+    layer = gan.code_layer
+    assert layer.learned_prior and not layer.log_prior.trainable
+    np.testing.assert_allclose(layer.log_prior.numpy(), 0.0)  # Uniform until training says otherwise.
+    for _ in range(1_000):
+        gan._update_prior(keras.ops.convert_to_tensor([0.6, 0.4, 0.0, 0.0]))
+    floor = training.PRIOR_FLOOR / 4
+    expected = np.array([0.6 * (1 - 2 * floor), 0.4 * (1 - 2 * floor), floor, floor])  # The starved two sit at the floor.
+    np.testing.assert_allclose(np.exp(layer.log_prior.numpy()), expected, rtol=2e-3)
+    before = layer.log_prior.numpy().copy()
+    gan.train_step(real_batch)  # A training step updates the prior from the real digits...
+    after = layer.log_prior.numpy()
+    assert not np.allclose(before, after) and np.exp(after).sum() == pytest.approx(1.0, abs=1e-5)
+    averaged = models.code_layer(gan.averaged_generator).log_prior.numpy()
+    assert not np.allclose(averaged, 0.0)  # ...and the averaged generator follows it by averaging.
+
+
+def test_a_generator_with_a_learned_prior_survives_saving_and_category_noise_still_picks(tmp_path):
+    generator = models.build_generator("fast", latent_dim=16, num_codes=4, learned_prior=True)
+    log_prior = np.log(np.array([0.97, 0.01, 0.01, 0.01], np.float32))
+    models.code_layer(generator).log_prior.assign(log_prior)
+    generator.save(tmp_path / "g.keras")
+    loaded = keras.saving.load_model(tmp_path / "g.keras", compile=False)
+    np.testing.assert_allclose(models.code_layer(loaded).log_prior.numpy(), log_prior)
+    noise = training.category_noise(4, 16, per_category=2, seed=0)
+    categories = keras.ops.convert_to_numpy(models.code_layer(loaded).categories(noise))
+    np.testing.assert_array_equal(categories, [0, 0, 1, 1, 2, 2, 3, 3])  # Even the rare categories.
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(noise)), keras.ops.convert_to_numpy(generator(noise)))
+
+
+def test_the_prior_is_fixed_on_resume_and_checked(tmp_path, offline_digits, monkeypatch):
+    monkeypatch.setenv("GAN_QUICK", "1")
+    images, _ = offline_digits
+    with pytest.raises(ValueError, match="unknown prior 'even'; expected one of: learned, uniform"):
+        runs.train_run(tmp_path / "bad", epochs=1, latent_dim=32, prior="even", images=images[:128], verbose=0)
+    runs.train_run(tmp_path / "run", epochs=1, latent_dim=32, prior="uniform", images=images[:128], verbose=0)
+    with pytest.raises(ValueError, match="was trained with prior='uniform'"):
+        runs.train_run(tmp_path / "run", epochs=2, resume=True, prior="learned", images=images[:128], verbose=0)

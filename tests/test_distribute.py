@@ -34,9 +34,10 @@ def test_mirrored_over_two_devices_follows_one_device():
 
 
 def test_the_default_recipe_trains_mirrored():
-    result = run_both({"codes": 20, "ema": 0.999, "augment": 0.1})
+    result = run_both({"codes": 20, "ema": 0.999, "augment": 0.07, "learned_prior": True})
     one, two = result["one"], result["two"]
     assert two["averaged_moved"] and one["averaged_moved"]
+    assert two["prior_moved"] and one["prior_moved"]  # The category prior learns on every replica.
     for name in ("d_loss", "g_loss"):
         assert np.all(np.isfinite(two[name]))
         # Each replica shifts its own half of the images, so here the runs agree only roughly.

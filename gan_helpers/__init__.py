@@ -1,7 +1,8 @@
 """gan_helpers: the small tested package behind the GAN course notebooks.
 
 Submodules, one concern each: config (quick mode, defaults, seeds), data, models, losses,
-training (the GAN model), checkpoints, callbacks, viz, runs (training runs on disk) and cli.
+training (the GAN model), checkpoints, callbacks, viz, runs (training runs on disk), toy (the 2-D
+ring and grid of Gaussians, where mode collapse shows in seconds) and cli.
 Importing this package is cheap; TensorFlow loads with the submodules that need it.
 """
 

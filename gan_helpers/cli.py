@@ -1,4 +1,4 @@
-"""The command line: `python -m gan_helpers train ...`, `sample ...` and `evaluate ...`.
+"""The command line: `python -m gan_helpers train ...`, `sample ...`, `evaluate ...` and `toy ...`.
 
 Bad input exits with status 2 and one line on stderr that says what was expected.
 """
@@ -70,9 +70,9 @@ def augment_fraction(text):
 
 
 def build_parser():
-    """The argument parser for the train, sample and evaluate commands."""
+    """The argument parser for the train, sample, evaluate and toy commands."""
     parser = Parser(prog="python -m gan_helpers", description="Train a GAN on MNIST digits and sample from it.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{train,sample,evaluate}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{train,sample,evaluate,toy}")
 
     train = commands.add_parser(
         "train",
@@ -160,6 +160,22 @@ def build_parser():
         "--data",
         help="what the generator trained on, for the copy rate (default: the run's own data, offline for a .npy)",
     )
+
+    toy = commands.add_parser(
+        "toy",
+        help="train one GAN method on the 2-D ring of 8 Gaussians in seconds and write 2,500 samples",
+        description=(
+            "Train one method on a 2-D toy data set (the ring of 8 Gaussians by default), print the modes "
+            "captured and the share of high-quality samples, and write 2,500 samples as a float32 array of "
+            "shape (2500, 2) to FILE.npy. GAN_QUICK=1 makes the default budget tiny."
+        ),
+    )
+    toy.add_argument("--method", choices=config.TOY_METHODS, metavar="NAME", help="vanilla, or a fix (see --list-methods)")
+    toy.add_argument("--list-methods", action="store_true", help="print the method names, one a line, and exit")
+    toy.add_argument("--seed", type=non_negative_int, default=config.TOY_SEEDS[0], help=f"random seed (default {config.TOY_SEEDS[0]})")
+    toy.add_argument("--out", type=Path, help="FILE.npy for the samples")
+    toy.add_argument("--steps", type=positive_int, help=f"generator updates (default {config.default_toy_steps():,})")
+    toy.add_argument("--dataset", choices=config.TOY_DATASETS, default="ring", help="ring (default) or grid (5x5 Gaussians)")
     return parser
 
 
@@ -354,11 +370,35 @@ def run_evaluate(args):
     return 0
 
 
+def run_toy(args):
+    """List the toy's methods, or train one on the 2-D toy, print its scores and write its samples."""
+    if args.list_methods:
+        print("\n".join(config.TOY_METHODS))
+        return 0
+    if args.method is None:
+        raise ValueError("expected --method NAME (see --list-methods)")
+    if args.out is None:
+        raise ValueError("expected --out FILE.npy for the samples")
+    if args.out.suffix.lower() != ".npy":
+        raise ValueError(f"--out must end in .npy, got {str(args.out)!r}")
+    import_tensorflow_quietly()
+    from gan_helpers import runs, toy
+
+    runs.check_writable(args.out.parent)
+    result = toy.train(args.method, dataset=args.dataset, seed=args.seed, steps=args.steps)
+    import numpy as np
+
+    np.save(args.out, result.samples)
+    print(result.summary())
+    print(f"Wrote {len(result.samples):,} samples, float32 of shape {result.samples.shape}, to {args.out}")
+    return 0
+
+
 def main(argv=None):
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
-    handler = {"train": run_train, "sample": run_sample, "evaluate": run_evaluate}[args.command]
+    handler = {"train": run_train, "sample": run_sample, "evaluate": run_evaluate, "toy": run_toy}[args.command]
     try:
         return handler(args)
     except (ValueError, TypeError, OSError) as error:

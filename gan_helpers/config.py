@@ -11,6 +11,9 @@ DATA_ORDER_SEED = 0  # Shuffles the data once on loading, so any prefix holds ev
 EVALUATION_SPLIT_SEED = 1  # Picks the 1,000 offline digits the evaluation classifier never trains on.
 SCHEDULES = ("cosine", "constant")  # How `train` moves the learning rate over a run (train --schedule).
 PRIORS = ("learned", "uniform")  # How often `train` draws each category (train --prior).
+TOY_METHODS = ("vanilla", "ns", "wgan-gp", "pacgan", "minibatch-std", "unrolled", "spectral-norm")  # toy --method.
+TOY_DATASETS = ("ring", "grid")  # The 2-D toy's mixtures of Gaussians (toy --dataset).
+TOY_SEEDS = (0, 1, 2, 3, 4)  # Every figure of the 2-D toy is over these five seeds: all of them, none picked.
 
 
 def quick_mode():
@@ -62,3 +65,8 @@ def set_seed(seed=DEFAULT_SEED):
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     keras.utils.set_random_seed(seed)
     return seed
+
+
+def default_toy_steps():
+    """Generator updates of a 2-D toy run (gan_helpers.toy): the same budget for every method, 20 in quick mode."""
+    return pick(full=6_000, quick=20)

@@ -1,8 +1,11 @@
 """Provoking, recognising and fixing GAN failures: per-step logs, gradient norms, diversity, spectral norm.
 
 Introduced in notebook 06_failure_modes, which makes mode collapse, an overpowering discriminator
-and oscillation happen on purpose and measures them with the tools here.
+and oscillation happen on purpose and measures them with the tools here, and compares the remedies
+at an equal wall-clock budget (`train_for_seconds`, `summary_row`).
 """
+
+import time
 
 import keras
 import numpy as np
@@ -12,6 +15,8 @@ from gan_helpers import config, data, evaluation, losses, training
 
 STEP_COLUMNS = ("d_loss", "g_loss", "real_score", "fake_score", "g_grad_norm")
 WRAPPED_LAYERS = (keras.layers.Dense, keras.layers.Conv2D)  # The layers with a kernel that spectral norm rescales.
+COVERAGE_SHARE = 0.05  # A digit counts as covered when at least 5% of the samples (half its fair 10%) show it.
+MAX_BUDGET_STEPS = 1_000_000  # train_for_seconds stops here at the latest, whatever time is left.
 
 
 def spectral_norm(discriminator):
@@ -99,21 +104,129 @@ class ExtraGeneratorSteps(keras.callbacks.Callback):
             self._generator_step(self.batch_size)
 
 
+def _fit(gan, images, steps, batch_size, probe_noise, extra_generator_steps, seed, budget=None):
+    """Train `gan` with fit() for at most `steps` steps (fewer when `budget` stops it); return the StepLog."""
+    if probe_noise is None:
+        probe_noise = training.fixed_noise(batch_size, gan.latent_dim, seed)
+    dataset = data.make_dataset(images, batch_size, seed=seed).repeat().take(steps)
+    step_log = StepLog(probe_noise)
+    step_callbacks = [ExtraGeneratorSteps(extra_generator_steps, batch_size)] if extra_generator_steps else []
+    # The budget's clock sees the training work (extra generator steps included) but not the measuring after it.
+    step_callbacks += [budget] if budget is not None else []
+    gan.fit(dataset, epochs=1, verbose=0, callbacks=step_callbacks + [step_log])
+    return step_log
+
+
 def train_steps(gan, images, steps, batch_size=64, probe_noise=None, extra_generator_steps=0, seed=config.DEFAULT_SEED):
     """Train `gan` with fit() for exactly `steps` steps on `images`; return the StepLog history.
 
     The data are repeated as often as needed, so runs of different settings get the same number
     of steps: an equal budget. `probe_noise` is the fixed batch for the gradient norm.
     """
-    if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    if probe_noise is None:
-        probe_noise = training.fixed_noise(batch_size, gan.latent_dim, seed)
-    dataset = data.make_dataset(images, batch_size, seed=seed).repeat().take(steps)
-    step_log = StepLog(probe_noise)
-    step_callbacks = [ExtraGeneratorSteps(extra_generator_steps, batch_size)] if extra_generator_steps else []
-    gan.fit(dataset, epochs=1, verbose=0, callbacks=step_callbacks + [step_log])
-    return step_log.results()
+    check_positive_int("steps", steps)
+    return _fit(gan, images, steps, batch_size, probe_noise, extra_generator_steps, seed).results()
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stop fit() once its training steps have taken `seconds` of wall-clock time.
+
+    The clock runs from the start of each step to the end of the callbacks placed before this one,
+    so work that only measures (StepLog, placed after it) costs no budget. The first
+    `warmup_steps` steps are free, because they include tracing and compiling, whose cost does
+    not depend on how long you train. `elapsed` holds the training seconds after each step.
+    """
+
+    def __init__(self, seconds, warmup_steps=1, clock=time.perf_counter):
+        super().__init__()
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 < seconds < float("inf"):
+            raise ValueError(f"seconds must be a positive number, got {seconds!r}")
+        if not isinstance(warmup_steps, int) or isinstance(warmup_steps, bool) or warmup_steps < 0:
+            raise ValueError(f"warmup_steps must be an integer >= 0, got {warmup_steps!r}")
+        self.seconds = seconds
+        self.warmup_steps = warmup_steps
+        self.clock = clock
+        self.elapsed = []
+        self._spent = 0.0
+        self._step_start = None
+
+    def on_train_begin(self, logs=None):
+        self.elapsed, self._spent = [], 0.0
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._step_start = self.clock()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if len(self.elapsed) >= self.warmup_steps:
+            self._spent += self.clock() - self._step_start
+        self.elapsed.append(self._spent)
+        if self._spent >= self.seconds:
+            self.model.stop_training = True
+
+
+def train_for_seconds(gan, images, seconds, batch_size=64, probe_noise=None, extra_generator_steps=0,
+                      seed=config.DEFAULT_SEED, max_steps=MAX_BUDGET_STEPS):
+    """Train `gan` until its steps have taken `seconds` of wall-clock time; return the StepLog history.
+
+    An equal budget in time rather than in steps: a remedy that makes each step dearer (more
+    discriminator steps, a gradient penalty) gets fewer steps, as it would in practice. The first
+    step (tracing and compiling) and the measuring after each step are free; see TimeBudget. The
+    history has one more column, "seconds": the training seconds spent after each step.
+    """
+    check_positive_int("max_steps", max_steps)
+    budget = TimeBudget(seconds)
+    history = _fit(gan, images, max_steps, batch_size, probe_noise, extra_generator_steps, seed, budget).results()
+    history["seconds"] = np.asarray(budget.elapsed, dtype=np.float64)
+    return history
+
+
+def check_positive_int(name, value):
+    """Raise ValueError unless `value` is an integer >= 1."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def class_coverage(class_histogram, min_share=COVERAGE_SHARE):
+    """How many digit classes hold at least `min_share` of the samples, from evaluation's class histogram."""
+    class_histogram = np.asarray(class_histogram, dtype=np.float64)
+    if class_histogram.ndim != 1 or not np.isclose(class_histogram.sum(), 1.0):
+        raise ValueError(f"expected a 1-D histogram of shares that sum to 1, got shape {class_histogram.shape} "
+                         f"summing to {class_histogram.sum():.3g}")
+    return int((class_histogram >= min_share).sum())
+
+
+def summary_row(history, diversity_report, scores, last_fraction=0.1):
+    """One row of notebook 06's comparison table: the budget a run got, its scores and its last steps.
+
+    `history` comes from train_steps or train_for_seconds (None for real digits, which did not
+    train); `diversity_report` from `diversity`; `scores` from evaluation.evaluate_images. Losses,
+    D(G(z)) and the gradient norm are means over the last `last_fraction` of the steps.
+    """
+    if not 0 < last_fraction <= 1:
+        raise ValueError(f"last_fraction must be in (0, 1], got {last_fraction!r}")
+    digit, share = scores.smallest_class
+    row = {
+        "steps": None, "seconds": None,
+        "classifier score": round(scores.classifier_score, 2),
+        "Fréchet distance": round(scores.frechet_distance, 1),
+        f"classes >= {COVERAGE_SHARE:.0%}": class_coverage(scores.class_histogram),
+        "smallest class": f"{share:.1%} ({digit}s)",
+        "nearest-digit classes": diversity_report["classes"],
+        "top class share": round(diversity_report["top_class_share"], 2),
+        "spread": round(diversity_report["spread"], 2),
+        "d_loss": None, "g_loss": None, "D(G(z))": None, "gradient norm": None,
+    }
+    if history is not None:
+        steps = len(history["d_loss"])
+        last = slice(-max(1, int(round(steps * last_fraction))), None)
+        row.update({
+            "steps": steps,
+            "seconds": round(float(history["seconds"][-1]), 1) if "seconds" in history else None,
+            "d_loss": round(float(np.mean(history["d_loss"][last])), 3),
+            "g_loss": round(float(np.mean(history["g_loss"][last])), 3),
+            "D(G(z))": round(float(np.mean(history["fake_score"][last])), 3),
+            "gradient norm": float(f"{np.mean(history['g_grad_norm'][last]):.3g}"),
+        })
+    return row
 
 
 def _flat(images):

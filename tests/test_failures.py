@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_helpers import config, failures, losses, models, training
+from gan_helpers import config, evaluation, failures, losses, models, training
 
 
 @pytest.fixture
@@ -128,3 +128,75 @@ def test_nearest_labels_checks_its_reference(offline_digits):
     images, labels = offline_digits
     with pytest.raises(ValueError, match="labels"):
         failures.nearest_labels(images[:2], images[:10], labels[:9])
+
+
+class FakeClock:
+    """A clock that moves on by `tick` seconds each time it is read."""
+
+    def __init__(self, tick):
+        self.now, self.tick = 0.0, tick
+
+    def __call__(self):
+        self.now += self.tick
+        return self.now
+
+
+def test_time_budget_stops_fit_once_the_steps_have_used_the_seconds(tiny_gan, offline_digits):
+    images, _ = offline_digits
+    # Each step reads the clock twice, so it lasts one tick: 1 s. The first step is free.
+    budget = failures.TimeBudget(3.0, clock=FakeClock(1.0))
+    dataset = tf.data.Dataset.from_tensor_slices(images[:160, ..., None].astype("float32") / 127.5 - 1).batch(16)
+    tiny_gan.fit(dataset, epochs=1, verbose=0, callbacks=[budget])
+    assert budget.elapsed == [0.0, 1.0, 2.0, 3.0]  # Stopped after 4 of the 10 batches.
+    assert int(tiny_gan.d_optimizer.iterations.numpy()) == 4
+
+
+def test_train_for_seconds_records_the_steps_and_seconds_it_got(tiny_gan, offline_digits):
+    images, _ = offline_digits
+    history = failures.train_for_seconds(tiny_gan, images[:64], seconds=0.2, batch_size=16, max_steps=400)
+    steps = len(history["d_loss"])
+    assert set(history) == set(failures.STEP_COLUMNS) | {"seconds"}
+    assert 2 <= steps < 400 and int(tiny_gan.d_optimizer.iterations.numpy()) == steps
+    assert history["seconds"].shape == (steps,) and history["seconds"][0] == 0.0  # The compiling step is free.
+    assert np.all(np.diff(history["seconds"]) > 0) and history["seconds"][-1] >= 0.2
+    assert history["seconds"][-2] < 0.2  # It stops at the first step past the budget.
+
+
+def test_train_for_seconds_stops_at_max_steps(tiny_gan, offline_digits):
+    history = failures.train_for_seconds(tiny_gan, offline_digits[0][:64], seconds=60, batch_size=16, max_steps=3)
+    assert len(history["d_loss"]) == 3
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, float("inf"), "1", True])
+def test_time_budget_rejects_bad_seconds(bad):
+    with pytest.raises(ValueError, match="seconds"):
+        failures.TimeBudget(bad)
+
+
+def test_class_coverage_counts_classes_above_the_share():
+    assert failures.class_coverage(np.full(10, 0.1)) == 10
+    assert failures.class_coverage([0.5, 0.5] + [0.0] * 8) == 2
+    assert failures.class_coverage([0.96] + [0.04 / 9] * 9) == 1  # Nine classes at 0.4% each are not covered.
+    assert failures.class_coverage([0.6, 0.2, 0.2] + [0.0] * 7, min_share=0.3) == 1
+    with pytest.raises(ValueError, match="sum to 1"):
+        failures.class_coverage([0.5, 0.2])
+
+
+def test_summary_row_from_a_history_and_for_real_digits():
+    steps = 20
+    history = {column: np.arange(steps, dtype=float) for column in failures.STEP_COLUMNS}
+    history["seconds"] = np.linspace(0.0, 9.96, steps)
+    report = {"classes": 7, "top_class_share": 0.3456, "spread": 0.789}
+    scores = evaluation.Scores(num_images=100, classifier_score=5.678, frechet_distance=12.34,
+                               class_histogram=np.array([0.3, 0.3, 0.3, 0.04, 0.06, 0, 0, 0, 0, 0]),
+                               confident_share=0.5, copy_rate=float("nan"))
+    row = failures.summary_row(history, report, scores)
+    assert row["steps"] == 20 and row["seconds"] == 10.0
+    assert row["d_loss"] == 18.5  # The mean of the last 10% of steps: 18 and 19.
+    assert row["D(G(z))"] == 18.5 and row["gradient norm"] == 18.5
+    assert row["classifier score"] == 5.68 and row["Fréchet distance"] == 12.3
+    assert row["classes >= 5%"] == 4 and row["smallest class"] == "0.0% (5s)"
+    assert row["nearest-digit classes"] == 7 and row["top class share"] == 0.35 and row["spread"] == 0.79
+    real_row = failures.summary_row(None, report, scores)
+    assert real_row["steps"] is None and real_row["d_loss"] is None and real_row["classes >= 5%"] == 4
+    assert list(real_row) == list(row)

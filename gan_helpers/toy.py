@@ -401,12 +401,13 @@ def check_positive_int(name, value):
 
 def train(method="vanilla", dataset="ring", seed=config.TOY_SEEDS[0], steps=None, batch_size=DEFAULT_BATCH_SIZE,
           latent_dim=DEFAULT_LATENT_DIM, d_learning_rate=DEFAULT_D_LEARNING_RATE,
-          g_learning_rate=DEFAULT_G_LEARNING_RATE, snapshot_every=None, num_samples=NUM_SAMPLES):
+          g_learning_rate=DEFAULT_G_LEARNING_RATE, snapshot_every=None, num_samples=NUM_SAMPLES, progress=None):
     """Train `method` on the toy `dataset` for `steps` generator updates; return a ToyResult.
 
     `steps` defaults to config.default_toy_steps(). The final samples come from one fixed noise
     batch drawn from `seed`. With `snapshot_every`, the result also holds the samples and the
-    decision surface at step 0, every `snapshot_every` steps and at the end.
+    decision surface at step 0, every `snapshot_every` steps and at the end. `progress(done, steps)`
+    is called after every compiled chunk of steps (the toy lab's progress bar in notebook 06).
     """
     check_method(method)
     check_dataset(dataset)
@@ -446,6 +447,8 @@ def train(method="vanilla", dataset="ring", seed=config.TOY_SEEDS[0], steps=None
         d_losses.append(d_loss.numpy())
         g_losses.append(g_loss.numpy())
         done += chunk
+        if progress is not None:
+            progress(done, steps)
         if snapshot_every and (done % snapshot_every == 0 or done == steps):
             snapshots.append(snapshot(done))
     seconds = time.perf_counter() - start

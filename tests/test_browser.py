@@ -67,6 +67,7 @@ WIDGET_CHECKS = {
     "02_generator": [SliderCheck("latent", "direction_1"), SliderCheck("latent", "category"), SliderCheck("interpolation", "t")],
     "04_losses": [SliderCheck("losses", "fake_logit")],
     "05_training_loop": [SliderCheck("training", "g_learning_rate", button=True)],
+    "06_failure_modes": [SliderCheck("toy", "g_learning_rate", button=True)],
 }
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from gan_helpers import evaluation, losses, models, pretrained, training, widgets
+from gan_helpers import config, evaluation, losses, models, pretrained, training, widgets
 
 
 @pytest.fixture(scope="module")
@@ -360,3 +360,16 @@ def test_training_knobs_start_from_train_short_run_defaults():
     assert panel.button == "Train"
     assert panel.defaults() == dict(d_learning_rate=2e-3, g_learning_rate=2e-3, batch_size=64, d_steps=1, label_smoothing=0.0, loss="ns")
     assert panel.controls["d_learning_rate"].kind == "log" and panel.controls["loss"].options == losses.LOSSES
+
+
+def test_toy_lab_trains_on_the_press_and_reports_modes_and_progress():
+    (panel,) = widgets.toy_lab(steps=40).panels
+    assert panel.button == "Train"
+    assert panel.defaults() == dict(method="vanilla", d_learning_rate=1e-3, g_learning_rate=3e-3, steps=40)
+    assert panel.controls["method"].options == config.TOY_METHODS and panel.controls["g_learning_rate"].kind == "log"
+    calls = []
+    figure = panel.figure(dict(panel.defaults(), method="pacgan"), progress=lambda done, total: calls.append((done, total)))
+    title = figure.axes[0].get_title()
+    assert title.startswith("pacgan, 40 steps: ") and " of 8 modes, " in title and "high quality" in title
+    assert calls and calls[-1] == (40, 40)
+    assert len(figure.axes[0].images) == 1  # The discriminator's heat map under the points.

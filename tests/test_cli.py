@@ -200,6 +200,9 @@ def test_ctrl_c_keeps_the_last_checkpoint_and_resume_continues(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "gan_helpers", "train", "--out", str(run_dir), "--epochs", "500", "--data", "offline"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        # As a terminal starts it: Ctrl-C on. (A test run started in the background by a script has
+        # SIGINT ignored, and the child would inherit that and never see the signal.)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 300
     while not (run_dir / "checkpoint" / "state.json").exists() and time.monotonic() < deadline:

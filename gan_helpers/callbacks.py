@@ -136,13 +136,17 @@ class CosineLearningRate(keras.callbacks.Callback):
     Progress is the share of the run that is done: steps out of `total_steps` (counting the
     `steps_done` of earlier sessions), or, under a time budget, the budget's elapsed share.
     Large steps early find the digits fast; small steps late let them settle (Loshchilov &
-    Hutter, 2017). The rate is logged as `learning_rate`.
+    Hutter, 2017). With `hold` > 0 the rate stays at `learning_rate` for that share of the run
+    and the half cosine fills the rest. The rate is logged as `learning_rate`.
     """
 
-    def __init__(self, learning_rate, total_steps=None, budget=None, steps_done=0, floor=0.05):
+    def __init__(self, learning_rate, total_steps=None, budget=None, steps_done=0, floor=0.05, hold=0.0):
         super().__init__()
         if (total_steps is None) == (budget is None):
             raise ValueError("CosineLearningRate needs exactly one of total_steps and budget")
+        if not 0 <= hold < 1:
+            raise ValueError(f"hold must be a share of the run in [0, 1), got {hold!r}")
+        self.hold = float(hold)
         self.learning_rate = float(learning_rate)
         self.total_steps = total_steps
         self.budget = budget
@@ -157,7 +161,8 @@ class CosineLearningRate(keras.callbacks.Callback):
         return min(1.0, self.steps / max(1, self.total_steps))
 
     def on_train_batch_begin(self, batch, logs=None):
-        cosine = 0.5 * (1.0 + math.cos(math.pi * self.progress()))
+        decay_progress = max(0.0, self.progress() - self.hold) / (1.0 - self.hold)
+        cosine = 0.5 * (1.0 + math.cos(math.pi * decay_progress))
         self.rate = self.learning_rate * (self.floor + (1.0 - self.floor) * cosine)
         for optimizer in (self.model.d_optimizer, self.model.g_optimizer):
             optimizer.learning_rate = self.rate

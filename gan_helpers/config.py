@@ -12,6 +12,7 @@ DATA_ORDER_SEED = 0  # Shuffles the data once on loading, so any prefix holds ev
 EVALUATION_SPLIT_SEED = 1  # Picks the 1,000 offline digits the evaluation classifier never trains on.
 SCHEDULES = ("cosine", "constant")  # How `train` moves the learning rate over a run (train --schedule).
 PRIORS = ("learned", "uniform")  # How often `train` draws each category (train --prior).
+BUDGET_HOLD = 0.5  # Under `train --minutes`, the cosine schedule holds its peak rate for this share of the budget.
 TOY_METHODS = ("vanilla", "ns", "wgan-gp", "pacgan", "minibatch-std", "unrolled", "spectral-norm")  # toy --method.
 TOY_DATASETS = ("ring", "grid")  # The 2-D toy's mixtures of Gaussians (toy --dataset).
 TOY_SEEDS = (0, 1, 2, 3, 4)  # Every figure of the 2-D toy is over these five seeds: all of them, none picked.

@@ -253,9 +253,12 @@ def train_run(
     run_callbacks = [nan_guard, callbacks.ElapsedTime(seconds_so_far(history_path)), callbacks.QualityLog(quality_noise)]
     if settings["schedule"] == "cosine":
         steps_per_epoch = len(images) // settings["batch_size"]
+        # A time budget buys fewer steps on a slower machine; holding the peak rate for half of it
+        # lets those steps travel further (README, "Five minutes on a slower CPU").
         run_callbacks.append(callbacks.CosineLearningRate(
             settings["learning_rate"], budget=budget,
             total_steps=None if budget else epochs * steps_per_epoch, steps_done=initial_epoch * steps_per_epoch,
+            hold=config.BUDGET_HOLD if budget else 0.0,
         ))
     run_callbacks += ([budget] if budget else []) + [
         callbacks.HistoryCSV(history_path, append=initial_epoch > 0),

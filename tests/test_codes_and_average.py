@@ -159,6 +159,24 @@ def test_cosine_learning_rate_by_steps_and_by_time():
         callbacks.CosineLearningRate(1e-3)
 
 
+def test_cosine_learning_rate_can_hold_its_peak_first():
+    gan = training.make_gan("fast", latent_dim=16, learning_rate=1e-3)
+    budget = FakeBudget()
+    held = callbacks.CosineLearningRate(2e-3, budget=budget, hold=0.5)
+    held.set_model(gan)
+    rates = {}
+    for seconds in (0.0, 49.0, 75.0, 100.0):
+        budget.seconds = seconds
+        held.on_train_batch_begin(0)
+        rates[seconds] = held.rate
+    assert rates[0.0] == rates[49.0] == pytest.approx(2e-3)  # The first half stays at the peak.
+    assert rates[75.0] == pytest.approx(2e-3 * (0.05 + 0.95 * 0.5))  # Halfway through the cosine.
+    assert rates[100.0] == pytest.approx(1e-4)
+    for bad in (-0.1, 1.0):
+        with pytest.raises(ValueError, match=r"hold must be a share of the run in \[0, 1\)"):
+            callbacks.CosineLearningRate(1e-3, total_steps=10, hold=bad)
+
+
 def test_train_run_uses_codes_average_and_schedule_and_logs_the_rate(tmp_path, offline_digits, monkeypatch):
     monkeypatch.setenv("GAN_QUICK", "1")
     images, _ = offline_digits
@@ -171,6 +189,16 @@ def test_train_run_uses_codes_average_and_schedule_and_logs_the_rate(tmp_path, o
     generator = runs.load_generator(tmp_path / "run")
     assert models.num_codes(generator) == settings["codes"]
 
+
+
+def test_a_time_budget_holds_the_peak_rate_for_its_first_half(tmp_path, offline_digits, monkeypatch):
+    monkeypatch.setenv("GAN_QUICK", "1")
+    images, _ = offline_digits
+    # One short epoch inside a 10-minute budget ends well before the hold does.
+    runs.train_run(tmp_path / "run", epochs=1, minutes=10, latent_dim=32, images=images[:128], verbose=0)
+    history = viz.read_history(tmp_path / "run" / runs.HISTORY_FILE)
+    assert config.BUDGET_HOLD == 0.5
+    assert history["learning_rate"][0] == pytest.approx(runs.DEFAULT_SETTINGS["learning_rate"], rel=1e-12)
 
 def test_codes_must_fit_in_the_latent_vector(tmp_path, offline_digits):
     images, _ = offline_digits

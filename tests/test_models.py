@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 import pytest
 
@@ -46,6 +47,25 @@ def test_fast_pair_is_much_smaller_than_dcgan():
     fast = models.build_generator("fast").count_params() + models.build_discriminator("fast").count_params()
     dcgan = models.build_generator("dcgan").count_params() + models.build_discriminator("dcgan").count_params()
     assert fast < dcgan / 2
+
+
+def test_small_discriminator_is_the_fast_one_narrowed():
+    fast, small = models.build_discriminator("fast"), models.build_discriminator("small")
+    assert [type(layer) for layer in small.layers] == [type(layer) for layer in fast.layers]
+
+    def convolutions(network):
+        return [layer for layer in network.layers if isinstance(layer, keras.layers.Conv2D)]
+
+    def multiply_adds(network):  # Per image: output positions x kernel area x input channels x filters.
+        return sum(
+            np.prod(layer.output.shape[1:3]) * np.prod(layer.kernel_size) * layer.input.shape[-1] * layer.filters
+            for layer in convolutions(network)
+        )
+
+    assert [layer.filters for layer in convolutions(fast)] == [64, 128, 128]
+    assert [layer.filters for layer in convolutions(small)] == [24, 48, 48]
+    assert multiply_adds(fast) == 13_848_576 and multiply_adds(small) == 1_994_496  # A seventh of the work.
+    assert models.model_pair("small") == ("fast", "small")
 
 
 def test_unknown_names_list_the_known_ones():

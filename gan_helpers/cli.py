@@ -84,7 +84,7 @@ def build_parser():
         ),
     )
     train.add_argument("--out", required=True, type=Path, help="run folder to create (or to continue with --resume)")
-    train.add_argument("--model", help="network pair: fast (default), dcgan, upsampling, mlp, pooling, small")
+    train.add_argument("--model", help="network pair: fast (default), dcgan, upsampling, mlp, pooling, wide")
     train.add_argument("--loss", help="minimax, ns (non-saturating, default), lsgan, hinge or wgan-gp")
     budget = train.add_mutually_exclusive_group()
     budget.add_argument(
@@ -117,7 +117,7 @@ def build_parser():
     )
     train.add_argument(
         "--schedule", choices=config.SCHEDULES,
-        help="learning rate over the run: cosine (default) falls to 5%% of it by the end; under --minutes it first holds for half the budget",
+        help="learning rate over the run: cosine (default) holds for the first half, then falls to 5%% of it by the end",
     )
     train.add_argument(
         "--prior", choices=config.PRIORS,

@@ -83,10 +83,16 @@ def is_checked(cell):
 
 
 def text_outputs(outputs):
-    """Keep only printed text and plain-text results, without execution counts."""
+    """Keep only printed text and plain-text results, without execution counts.
+
+    Consecutive prints to one stream become one output, as nbval compares them: how a kernel
+    splits a cell's printing into messages depends on how busy the machine is.
+    """
     kept = []
     for output in outputs:
-        if output.output_type == "stream":
+        if output.output_type == "stream" and kept and kept[-1].output_type == "stream" and kept[-1].name == output.name:
+            kept[-1].text += output.text
+        elif output.output_type == "stream":
             kept.append(nbformat.v4.new_output("stream", name=output.name, text=output.text))
         elif output.output_type == "execute_result" and "text/plain" in output.get("data", {}):
             kept.append(nbformat.v4.new_output("execute_result", data={"text/plain": output.data["text/plain"]}))
@@ -130,16 +136,20 @@ def record_checked_outputs(path, timeout=900):
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
-    previous = os.environ.get("GAN_QUICK")
-    os.environ["GAN_QUICK"] = "1"
+    # As nbval runs them (notebooks/conftest.py): quick mode, and static pictures for widgets, since
+    # no browser listens; with live widgets nbclient here now and then waits out its whole timeout.
+    wanted = {"GAN_QUICK": "1", "GAN_STATIC_WIDGETS": os.environ.get("GAN_STATIC_WIDGETS", "1")}
+    previous = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
     try:
         NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                        resources={"metadata": {"path": str(Path(path).parent)}}).execute()
     finally:
-        if previous is None:
-            os.environ.pop("GAN_QUICK")
-        else:
-            os.environ["GAN_QUICK"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name)
+            else:
+                os.environ[name] = value
     expected = load_expected_outputs()
     expected[Path(path).stem] = {
         cell.id: text_outputs(executed.outputs)

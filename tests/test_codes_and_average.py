@@ -191,14 +191,21 @@ def test_train_run_uses_codes_average_and_schedule_and_logs_the_rate(tmp_path, o
 
 
 
-def test_a_time_budget_holds_the_peak_rate_for_its_first_half(tmp_path, offline_digits, monkeypatch):
+@pytest.mark.parametrize("budget", [dict(epochs=4), dict(epochs=1, minutes=10)], ids=["epochs", "minutes"])
+def test_a_run_holds_the_peak_rate_for_its_first_half(tmp_path, offline_digits, monkeypatch, budget):
     monkeypatch.setenv("GAN_QUICK", "1")
     images, _ = offline_digits
+    # 4 epochs of 2 steps: the first two epochs lie inside the hold, the last two on the cosine.
     # One short epoch inside a 10-minute budget ends well before the hold does.
-    runs.train_run(tmp_path / "run", epochs=1, minutes=10, latent_dim=32, images=images[:128], verbose=0)
-    history = viz.read_history(tmp_path / "run" / runs.HISTORY_FILE)
-    assert config.BUDGET_HOLD == 0.5
-    assert history["learning_rate"][0] == pytest.approx(runs.DEFAULT_SETTINGS["learning_rate"], rel=1e-12)
+    runs.train_run(tmp_path / "run", latent_dim=32, images=images[:128], verbose=0, **budget)
+    rates = viz.read_history(tmp_path / "run" / runs.HISTORY_FILE)["learning_rate"]
+    peak = runs.DEFAULT_SETTINGS["learning_rate"]
+    assert config.COSINE_HOLD == 0.5
+    assert rates[0] == pytest.approx(peak, rel=1e-12)
+    if "minutes" not in budget:  # The rate logged for an epoch is its last step's: steps 1, 3, 5 and 7 of 8 done before it.
+        expected = [peak * (0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * max(0.0, done / 8 - 0.5) / 0.5))) for done in (1, 3, 5, 7)]
+        np.testing.assert_allclose(rates, expected, rtol=1e-6)
+
 
 def test_codes_must_fit_in_the_latent_vector(tmp_path, offline_digits):
     images, _ = offline_digits

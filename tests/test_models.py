@@ -49,9 +49,9 @@ def test_fast_pair_is_much_smaller_than_dcgan():
     assert fast < dcgan / 2
 
 
-def test_small_discriminator_is_the_fast_one_narrowed():
-    fast, small = models.build_discriminator("fast"), models.build_discriminator("small")
-    assert [type(layer) for layer in small.layers] == [type(layer) for layer in fast.layers]
+def test_fast_discriminator_is_the_wide_one_narrowed():
+    fast, wide = models.build_discriminator("fast"), models.build_discriminator("wide")
+    assert [type(layer) for layer in fast.layers] == [type(layer) for layer in wide.layers]
 
     def convolutions(network):
         return [layer for layer in network.layers if isinstance(layer, keras.layers.Conv2D)]
@@ -62,10 +62,10 @@ def test_small_discriminator_is_the_fast_one_narrowed():
             for layer in convolutions(network)
         )
 
-    assert [layer.filters for layer in convolutions(fast)] == [64, 128, 128]
-    assert [layer.filters for layer in convolutions(small)] == [24, 48, 48]
-    assert multiply_adds(fast) == 13_848_576 and multiply_adds(small) == 1_994_496  # A seventh of the work.
-    assert models.model_pair("small") == ("fast", "small")
+    assert [layer.filters for layer in convolutions(fast)] == [24, 48, 48]
+    assert [layer.filters for layer in convolutions(wide)] == [64, 128, 128]
+    assert multiply_adds(fast) == 1_994_496 and multiply_adds(wide) == 13_848_576  # A seventh of the work.
+    assert models.model_pair("fast") == ("fast", "fast") and models.model_pair("wide") == ("fast", "wide")
 
 
 def test_unknown_names_list_the_known_ones():

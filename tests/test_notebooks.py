@@ -1,9 +1,11 @@
 """The notebooks as stored: in order, one format, one structure, and in step with the repository URL.
 
-nbval executes them (see notebooks/conftest.py); these tests read them without running anything.
+nbval executes them (see notebooks/conftest.py); these tests read them without running them, and run
+only a one-cell notebook of their own to check how expected outputs are recorded.
 """
 
 import json
+import os
 import re
 import shutil
 
@@ -128,3 +130,24 @@ def test_a_new_repository_url_reaches_every_generated_file(tmp_path):
     assert "github/someone/fork/blob/main/notebooks/01_data_loading.ipynb" in (tmp_path / "colab_links.md").read_text()
     setup = json.loads((tmp_path / "notebooks" / "01_data_loading.ipynb").read_text())["cells"][2]["source"]
     assert 'REPO_URL = "https://github.com/someone/fork"\n' in setup
+
+
+def test_recording_runs_a_notebook_as_nbval_does_and_joins_its_prints(tmp_path, monkeypatch):
+    monkeypatch.delenv("GAN_QUICK", raising=False)
+    monkeypatch.delenv("GAN_STATIC_WIDGETS", raising=False)
+    stored = {}
+    monkeypatch.setattr(colab, "load_expected_outputs", lambda: {})
+    monkeypatch.setattr(colab, "save_expected_outputs", stored.update)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "# NBVAL_CHECK_OUTPUT\n"
+        "import os, sys, time\n"
+        "print(os.environ['GAN_QUICK'], os.environ['GAN_STATIC_WIDGETS'])\n"
+        "sys.stdout.flush(); time.sleep(0.5)  # The kernel sends the two prints as two messages.\n"
+        "print('second')"
+    )])
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(colab.normalize(notebook), path)
+    colab.record_checked_outputs(path, timeout=120)
+    (outputs,) = stored["tiny"].values()
+    assert [(output.output_type, output.text) for output in outputs] == [("stream", "1 1\nsecond\n")]
+    assert "GAN_QUICK" not in os.environ and "GAN_STATIC_WIDGETS" not in os.environ  # Put back as they were.

@@ -190,7 +190,6 @@ def test_train_run_uses_codes_average_and_schedule_and_logs_the_rate(tmp_path, o
     assert models.num_codes(generator) == settings["codes"]
 
 
-
 @pytest.mark.parametrize("budget", [dict(epochs=4), dict(epochs=1, minutes=10)], ids=["epochs", "minutes"])
 def test_a_run_holds_the_peak_rate_for_its_first_half(tmp_path, offline_digits, monkeypatch, budget):
     monkeypatch.setenv("GAN_QUICK", "1")

@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from gan_helpers import config
+from gan_helpers import config, recipes
 
 TUTORIAL_BATCH_SIZE = 256
 TUTORIAL_LEARNING_RATE = 1e-4
@@ -84,7 +84,7 @@ def train_default(images, seconds, run_dir, seed=config.DEFAULT_SEED):
     """Train the course's default exactly as `train --minutes` does; return (generator, steps, seconds taken)."""
     from gan_helpers import runs, viz
 
-    result = runs.train_run(run_dir, minutes=seconds / 60, data="offline", images=images, seed=seed, verbose=0)
+    result = runs.train_run(run_dir, "course", minutes=seconds / 60, data="offline", images=images, seed=seed, verbose=0)
     history = viz.read_history(result.run_dir / runs.HISTORY_FILE)
     return runs.load_generator(run_dir), result.steps, history["seconds"][-1]
 
@@ -98,7 +98,7 @@ def compare(minutes, num_samples=2_000, seed=config.DEFAULT_SEED):
     with tempfile.TemporaryDirectory() as run_dir:
         trainers = (
             ("TF tutorial DCGAN (batch 256, Adam 1e-4)", TUTORIAL_BATCH_SIZE, lambda: train_tutorial(images, 60 * minutes, seed)),
-            ("this course: train (fast, defaults)", runs.DEFAULT_SETTINGS["batch_size"], lambda: train_default(images, 60 * minutes, run_dir, seed)),
+            ("this course: train (fast, course recipe)", recipes.recipe("course").batch_size, lambda: train_default(images, 60 * minutes, run_dir, seed)),
         )
         for name, batch_size, trainer in trainers:
             generator, steps, seconds = trainer()
@@ -129,13 +129,13 @@ def comparison_table(rows, floor, minutes):
 
 def throughput(model, batch_size=None, steps=THROUGHPUT_STEPS, seed=config.DEFAULT_SEED):
     """Training images per second of `--model` pair `model` with train's settings, timed over `steps` steps."""
-    from gan_helpers import data, runs
+    from gan_helpers import data, training
 
-    settings = {**runs.DEFAULT_SETTINGS, "model": model, "seed": seed}
-    batch_size = batch_size or settings["batch_size"]
+    settings = recipes.recipe("course", model=model, seed=seed)
+    batch_size = batch_size or settings.batch_size
     images, _ = data.load_mnist("offline", verbose=False)
     config.set_seed(seed)
-    gan = runs.gan_from_settings(settings)
+    gan = training.make_gan(settings)
     dataset = data.make_dataset(images, batch_size, seed=seed).repeat()
     gan.fit(dataset, steps_per_epoch=3, epochs=1, verbose=0)  # Traces and compiles the step.
     start = time.perf_counter()

@@ -130,6 +130,13 @@ class Checkpoint(keras.callbacks.Callback):
             self.last_saved_epoch = epoch + 1
 
 
+def held_cosine_rate(peak, progress, hold=0.0, floor=0.05):
+    """The learning rate at `progress` (0 to 1) of a run: `peak` for the first `hold` of it, then half a cosine down to `floor` * peak."""
+    decay_progress = max(0.0, min(1.0, progress) - hold) / (1.0 - hold)
+    cosine = 0.5 * (1.0 + math.cos(math.pi * decay_progress))
+    return peak * (floor + (1.0 - floor) * cosine)
+
+
 class CosineLearningRate(keras.callbacks.Callback):
     """Lower both optimizers' learning rate from `learning_rate` to `floor` times it along half a cosine.
 
@@ -161,9 +168,7 @@ class CosineLearningRate(keras.callbacks.Callback):
         return min(1.0, self.steps / max(1, self.total_steps))
 
     def on_train_batch_begin(self, batch, logs=None):
-        decay_progress = max(0.0, self.progress() - self.hold) / (1.0 - self.hold)
-        cosine = 0.5 * (1.0 + math.cos(math.pi * decay_progress))
-        self.rate = self.learning_rate * (self.floor + (1.0 - self.floor) * cosine)
+        self.rate = held_cosine_rate(self.learning_rate, self.progress(), self.hold, self.floor)
         for optimizer in (self.model.d_optimizer, self.model.g_optimizer):
             optimizer.learning_rate = self.rate
         self.steps += 1

@@ -15,12 +15,6 @@ CHECKPOINT_DIR = "checkpoint"
 STATE_FILE = "state.json"
 
 
-def _extra_networks(gan):
-    """The networks a GAN has beyond its two: the code head and the averaged generator, when it uses them."""
-    extras = {"code_head": gan.code_head, "averaged_generator": gan.averaged_generator}
-    return {name: network for name, network in extras.items() if network is not None}
-
-
 def save_checkpoint(run_dir, gan, epoch):
     """Save `gan` after `epoch` finished epochs into run_dir/checkpoint; return that folder."""
     run_dir = Path(run_dir)
@@ -32,7 +26,7 @@ def save_checkpoint(run_dir, gan, epoch):
     gan.build_optimizers()  # So that saved values have somewhere to go.
     gan.generator.save_weights(fresh / "generator.weights.h5")
     gan.discriminator.save_weights(fresh / "discriminator.weights.h5")
-    for name, network in _extra_networks(gan).items():
+    for name, network in gan.extra_networks().items():
         network.save_weights(fresh / f"{name}.weights.h5")
     for name in ("d_optimizer", "g_optimizer"):
         store = {}
@@ -70,7 +64,7 @@ def load_checkpoint(run_dir, gan):
         state = json.loads((folder / STATE_FILE).read_text())
         gan.generator.load_weights(folder / "generator.weights.h5")
         gan.discriminator.load_weights(folder / "discriminator.weights.h5")
-        for name, network in _extra_networks(gan).items():
+        for name, network in gan.extra_networks().items():
             network.load_weights(folder / f"{name}.weights.h5")
         gan.build_optimizers()  # So that saved values have somewhere to go.
         for name in ("d_optimizer", "g_optimizer"):

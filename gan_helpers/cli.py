@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from gan_helpers import config
+from gan_helpers import config, recipes
 
 EXIT_BAD_INPUT = 2
 EXIT_TRAINING_FAILED = 1
@@ -50,42 +50,21 @@ def positive_float(text):
     return value
 
 
-def number_below(text, upper):
-    """A float in [0, upper), or an argparse error that names the range."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = None
-    if value is None or not 0 <= value < upper:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, {upper:g}), got {text!r}")
-    return value
-
-
-def fraction(text):
-    return number_below(text, 1)
-
-
-def augment_fraction(text):
-    return number_below(text, 0.5)
-
-
 def build_parser():
-    """The argument parser for the train, sample, evaluate and toy commands."""
+    """The argument parser for the train, settings, sample, evaluate and toy commands."""
     parser = Parser(prog="python -m gan_helpers", description="Train a GAN on MNIST digits and sample from it.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{train,sample,evaluate,toy}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{train,settings,sample,evaluate,toy}")
 
     train = commands.add_parser(
         "train",
         help="train a GAN and write samples, a GIF, curves, checkpoints and the generator",
         description=(
             "Train a GAN. Writes the generator (for `sample`), history.csv, a sample grid per epoch, "
-            "progress.gif, curves.png and a checkpoint after every epoch into --out. "
-            "GAN_QUICK=1 makes the defaults tiny (1 epoch, 512 images)."
+            "progress.gif, curves.png and a checkpoint after every epoch into --out. A recipe sets every "
+            "setting; single flags change one. GAN_QUICK=1 makes the defaults tiny (1 epoch, 512 images)."
         ),
     )
     train.add_argument("--out", required=True, type=Path, help="run folder to create (or to continue with --resume)")
-    train.add_argument("--model", help="network pair: fast (default), dcgan, upsampling, mlp, pooling, wide")
-    train.add_argument("--loss", help="minimax, ns (non-saturating, default), lsgan, hinge or wgan-gp")
     budget = train.add_mutually_exclusive_group()
     budget.add_argument(
         "--epochs", type=positive_int,
@@ -95,36 +74,17 @@ def build_parser():
         "--minutes", type=positive_float,
         help="time budget: stop at the first epoch end past it (mid-epoch, saving, once 10%% over)",
     )
-    train.add_argument("--batch-size", type=positive_int, help="images per step (default 64)")
-    train.add_argument("--latent-dim", type=positive_int, help="length of the noise vector (default 100)")
-    train.add_argument("--seed", type=non_negative_int, help=f"random seed (default {config.DEFAULT_SEED})")
-    train.add_argument("--data", help="auto (default), offline, keras, fashion, or a folder of MNIST-format IDX files")
-    train.add_argument("--learning-rate", type=positive_float, help="Adam's learning rate for both networks at the start (default 2e-3)")
-    train.add_argument("--d-steps", type=positive_int, help="discriminator updates per generator update (default 1)")
-    train.add_argument("--label-smoothing", type=fraction, help="one-sided: real target 1 - this (default 0)")
-    train.add_argument("--instance-noise", type=positive_float, help="std of Gaussian noise on D's inputs (default none)")
-    train.add_argument(
-        "--augment", type=augment_fraction,
-        help="shift every image D sees by up to this fraction of its size (default 0.07; 0 turns it off)",
-    )
-    train.add_argument(
-        "--codes", type=non_negative_int,
-        help="categories the generator reads from its noise, learnt without labels (InfoGAN; default 30, 0 turns it off)",
-    )
-    train.add_argument(
-        "--ema", type=fraction,
-        help="decay of the averaged generator that draws the samples (default 0.999; 0 samples the latest weights)",
-    )
-    train.add_argument(
-        "--schedule", choices=config.SCHEDULES,
-        help="learning rate over the run: cosine (default) holds for the first half, then falls to 5%% of it by the end",
-    )
-    train.add_argument(
-        "--prior", choices=config.PRIORS,
-        help="how often each category is drawn: learned follows its share of real digits, uniform draws all equally",
-    )
+    train.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint, with its settings")
     train.add_argument("--tensorboard", action="store_true", help="also write TensorBoard logs to OUT/logs")
-    train.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
+    add_settings_arguments(train)
+
+    settings = commands.add_parser(
+        "settings",
+        help="print the settings a recipe (and single flags) give, as JSON",
+        description="Print the training settings that `train` would use with the same --recipe and flags, as JSON.",
+    )
+    settings.add_argument("--markdown", action="store_true", help="print the table of every setting, plain against course, instead")
+    add_settings_arguments(settings)
 
     sample = commands.add_parser(
         "sample",
@@ -179,6 +139,45 @@ def build_parser():
     return parser
 
 
+def setting_type(name):
+    """An argparse type that reads training setting `name` with its one check (gan_helpers.recipes)."""
+
+    def read(text):
+        try:
+            return recipes.parse(name, text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    read.__name__ = name  # argparse names the type in some messages.
+    return read
+
+
+def setting_help(name):
+    """A flag's help: the setting's meaning, what it accepts, and its value in each recipe."""
+    field = recipes.FIELDS[name]
+    values = {recipe: getattr(recipes.recipe(recipe), name) for recipe in recipes.RECIPES}
+    if len(set(values.values())) == 1:
+        chosen = f"default {next(iter(values.values()))}"
+    else:
+        chosen = ", ".join(f"{recipe} {value}" for recipe, value in values.items())
+    return f"{field.metadata['meaning']}; {field.metadata['check'].expected} ({chosen})".replace("%", "%%")
+
+
+def add_settings_arguments(parser):
+    """--recipe and one flag per training setting, each read and checked as recipes.TrainSettings checks it."""
+    parser.add_argument(
+        "--recipe", choices=tuple(recipes.RECIPES),
+        help="named settings: plain (notebook 05's DCGAN) or course (notebook 07's tricks on top; the default for new runs)",
+    )
+    for name in recipes.FIELDS:
+        parser.add_argument("--" + name.replace("_", "-"), type=setting_type(name), metavar="VALUE", help=setting_help(name))
+
+
+def given_settings(args):
+    """The training settings given as flags on the command line: {name: value}, without those left out."""
+    return {name: getattr(args, name) for name in recipes.FIELDS if getattr(args, name) is not None}
+
+
 def evaluation_default_samples():
     from gan_helpers import evaluation
 
@@ -224,19 +223,18 @@ def record_command(args):
 
 
 def run_train(args):
-    """Validate the train arguments, train, and print where the results are."""
-    check_data_argument(args.data)
-    import_tensorflow_quietly()
+    """Check the train arguments before TensorFlow starts, train, and print where the results are."""
     from gan_helpers import runs
 
+    if str(args.out) == ".":
+        raise ValueError("--out must name a run folder, not the current folder")
+    settings = runs.resolve_settings(args.out, args.resume, args.recipe, given_settings(args))
+    check_data_argument(settings.data)
+    import_tensorflow_quietly()
     runs.check_writable(args.out)
     try:
         result = runs.train_run(
-            args.out, model=args.model, loss=args.loss, epochs=args.epochs, minutes=args.minutes,
-            batch_size=args.batch_size, latent_dim=args.latent_dim, seed=args.seed, data=args.data,
-            resume=args.resume, learning_rate=args.learning_rate, d_steps=args.d_steps,
-            label_smoothing=args.label_smoothing, instance_noise=args.instance_noise, tensorboard=args.tensorboard,
-            augment=args.augment, codes=args.codes, ema=args.ema, schedule=args.schedule, prior=args.prior,
+            args.out, settings, epochs=args.epochs, minutes=args.minutes, resume=args.resume, tensorboard=args.tensorboard,
         )
     except KeyboardInterrupt:
         from gan_helpers import checkpoints
@@ -257,6 +255,18 @@ def run_train(args):
         return EXIT_TRAINING_FAILED
     print(result.summary())
     print(f"Sample from it with: python -m gan_helpers sample {args.out} --num 16 --out digits.png")
+    return 0
+
+
+def run_settings(args):
+    """Print the resolved settings of a recipe and flags as JSON, or the settings table as Markdown."""
+    import json
+
+    if args.markdown:
+        print(recipes.markdown_table())
+        return 0
+    settings = recipes.recipe(args.recipe or recipes.DEFAULT_RECIPE, **given_settings(args))
+    print(json.dumps(settings.as_dict(), indent=2))
     return 0
 
 
@@ -356,14 +366,10 @@ def run_evaluate(args):
             training_data = json.loads(config_path.read_text()).get("data") if config_path.exists() else None
         name = f"the pretrained {args.model!r} generator" if args.pretrained else str(target)
         title = f"Evaluation of {num:,} digits from {name} (noise seed {args.seed})"
-    training_data = training_data or "offline"
-    if training_data == "auto":  # What `auto` picked when the run trained, on this machine.
-        from gan_helpers import data
-
-        training_data = "keras" if data.keras_mnist_available() else "offline"
+    reference_set = evaluation.reference_for(training_data or "offline")  # `auto`: what it picked on this machine.
+    training_data = reference_set.training_data
     if training_data == "fashion":
         print("Note: the classifier knows digits, not clothes; these figures mean little for Fashion-MNIST.")
-    reference_set = evaluation.reference(training_data)
     scores = evaluation.evaluate_images(digits, reference_set)
     title += f"\nagainst 1,000 real held-out digits (the floor); copies looked up in the training digits (--data {training_data})"
     print(evaluation.evaluation_table(scores, evaluation.real_floor(reference_set), title))
@@ -398,7 +404,8 @@ def main(argv=None):
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
-    handler = {"train": run_train, "sample": run_sample, "evaluate": run_evaluate, "toy": run_toy}[args.command]
+    handler = {"train": run_train, "settings": run_settings, "sample": run_sample, "evaluate": run_evaluate, "toy": run_toy}
+    handler = handler[args.command]
     try:
         return handler(args)
     except (ValueError, TypeError, OSError) as error:

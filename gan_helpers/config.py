@@ -10,9 +10,19 @@ import platform
 DEFAULT_SEED = 42  # Seeds training, noise and the fixed noise batch of the sample grids.
 DATA_ORDER_SEED = 0  # Shuffles the data once on loading, so any prefix holds every class.
 EVALUATION_SPLIT_SEED = 1  # Picks the 1,000 offline digits the evaluation classifier never trains on.
-SCHEDULES = ("cosine", "constant")  # How `train` moves the learning rate over a run (train --schedule).
-PRIORS = ("learned", "uniform")  # How often `train` draws each category (train --prior).
-COSINE_HOLD = 0.5  # The cosine schedule holds its peak rate for this share of a run (epochs or --minutes), then falls.
+SCHEDULES = ("constant", "cosine")  # How `train` moves the learning rate over a run (train --schedule).
+PRIORS = ("uniform", "learned")  # How often `train` draws each category (train --prior).
+LOSSES = ("minimax", "ns", "lsgan", "hinge", "wgan-gp")  # The GAN losses of notebook 04 (gan_helpers.losses).
+SMOOTHABLE_LOSSES = ("minimax", "ns", "lsgan")  # Losses with a "real" target that label smoothing can soften.
+# What `--model NAME` trains: a generator and a discriminator (gan_helpers.models) that belong together.
+MODEL_PAIRS = {
+    "fast": ("fast", "fast"),
+    "dcgan": ("dcgan", "dcgan"),
+    "upsampling": ("upsampling", "dcgan"),
+    "mlp": ("mlp", "mlp"),
+    "pooling": ("dcgan", "pooling"),
+    "wide": ("fast", "wide"),  # The fast generator against a wider discriminator: more per step, fewer steps per minute.
+}
 TOY_METHODS = ("vanilla", "ns", "wgan-gp", "pacgan", "minibatch-std", "unrolled", "spectral-norm")  # toy --method.
 TOY_DATASETS = ("ring", "grid")  # The 2-D toy's mixtures of Gaussians (toy --dataset).
 TOY_SEEDS = (0, 1, 2, 3, 4)  # Every figure of the 2-D toy is over these five seeds: all of them, none picked.

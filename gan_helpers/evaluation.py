@@ -248,6 +248,15 @@ def reference(training_data="offline"):
     return Reference(classifier, statistics, held_out_images, str(training_data))
 
 
+def reference_for(training_data):
+    """The reference for a run that trained on `training_data`, reading "auto" as what it picks on this machine."""
+    if training_data == "auto":
+        from gan_helpers import data
+
+        training_data = "keras" if data.keras_mnist_available() else "offline"
+    return reference(training_data)
+
+
 @dataclass
 class Scores:
     """The evaluation figures of one set of digits."""

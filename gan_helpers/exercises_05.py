@@ -141,7 +141,8 @@ def _tiny_gan():
     """A small compiled GAN whose discriminator has BatchNorm and Dropout, layers that act differently in training."""
     import keras
 
-    from gan_helpers import models, training
+    from gan_helpers import models
+    from gan_helpers.gan import GAN
 
     discriminator = keras.Sequential(
         [
@@ -154,8 +155,8 @@ def _tiny_gan():
             keras.layers.Dense(1),
         ]
     )
-    gan = training.GAN(models.build_generator("fast", latent_dim=8), discriminator, latent_dim=8, seed=0)
-    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    gan = GAN(models.build_generator("fast", latent_dim=8), discriminator, latent_dim=8, seed=0)
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), loss="ns")
     return gan
 
 

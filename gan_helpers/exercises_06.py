@@ -221,6 +221,7 @@ def check_instance_noise(add_instance_noise):
                   "stddev * rng.standard_normal(images.shape).")
             return False
     print("Correct: fresh Gaussian noise on every pixel blurs real and fake digits into each other, so the "
-          "discriminator cannot be certain. GAN.compile(instance_noise=0.1) adds such noise (with "
-          "losses.add_instance_noise) to every real and fake image the discriminator sees.")
+          "discriminator cannot be certain. The trick tricks.InstanceNoise(0.1) "
+          "(train --instance-noise 0.1) adds such noise, with losses.add_instance_noise, to every real and fake "
+          "image the discriminator sees.")
     return True

@@ -11,12 +11,14 @@ Introduced in notebook 04_losses; the failure-modes notebook compares them in tr
   needs the discriminator itself, so `gradient_penalty` computes it and the GAN adds it.
 """
 
-from keras import ops
 import keras
+from keras import ops
 
-LOSSES = ("minimax", "ns", "lsgan", "hinge", "wgan-gp")
+from gan_helpers import config
+
+LOSSES = config.LOSSES
 DEFAULT_LOSS = "ns"
-SMOOTHABLE = ("minimax", "ns", "lsgan")  # Losses with a "real" target that label smoothing can soften.
+SMOOTHABLE = config.SMOOTHABLE_LOSSES  # Losses with a "real" target that label smoothing can soften.
 
 
 def check_loss_name(name):

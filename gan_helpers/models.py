@@ -9,6 +9,8 @@ Introduced in notebooks 02_generator and 03_discriminator.
 import keras
 from keras import layers, ops
 
+from gan_helpers import config
+
 IMAGE_SHAPE = (28, 28, 1)
 
 
@@ -282,15 +284,7 @@ DISCRIMINATORS = {
     "mlp": mlp_discriminator,
     "wide": wide_discriminator,
 }
-# What `--model NAME` trains: a generator and a discriminator that belong together.
-MODEL_PAIRS = {
-    "fast": ("fast", "fast"),
-    "dcgan": ("dcgan", "dcgan"),
-    "upsampling": ("upsampling", "dcgan"),
-    "mlp": ("mlp", "mlp"),
-    "pooling": ("dcgan", "pooling"),
-    "wide": ("fast", "wide"),  # The fast generator against a wider discriminator: more per step, fewer steps per minute.
-}
+MODEL_PAIRS = config.MODEL_PAIRS  # What `--model NAME` trains (names only, so the CLI checks them without TensorFlow).
 
 
 def _lookup(table, name, kind):

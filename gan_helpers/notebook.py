@@ -34,11 +34,13 @@ def enable_inline_figures():
 
 
 def setup(seed=config.DEFAULT_SEED):
-    """Seed Python, NumPy and TensorFlow, then print versions, data source, GPU and quick mode; return the seed."""
+    """Seed Python, NumPy and TensorFlow, quiet TensorFlow's Python warnings, print versions, data, GPU and quick mode; return the seed."""
     import keras
     import tensorflow as tf
 
     config.set_seed(seed)
+    # Notebooks 06 and 07 build many GANs, and TensorFlow warns each time a new one traces its step.
+    tf.get_logger().setLevel("ERROR")
     enable_inline_figures()
     gpus = gpu_names()
     print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, backend {keras.backend.backend()}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_helpers import checkpoints, config, losses, models
+from gan_helpers import checkpoints, config, recipes
 
 CONFIG_FILE = "config.json"
 GENERATOR_FILE = "generator.keras"
@@ -26,28 +26,6 @@ CURVES_FILE = "curves.png"
 COMMANDS_FILE = "commands.txt"  # The command line adds each `train` command that worked on the folder.
 NUM_GRID_IMAGES = 64  # The fixed noise batch: an 8 x 8 grid every epoch.
 GIF_FRAME_MS = 250
-# Settings a run keeps; the first three fix the networks' shapes and meaning, so a resumed run
-# must keep them, while the rest may change between sessions.
-DEFAULT_SETTINGS = {
-    "model": "fast",
-    "loss": losses.DEFAULT_LOSS,
-    "latent_dim": config.default_latent_dim(),
-    "batch_size": config.default_batch_size(),
-    "seed": config.DEFAULT_SEED,
-    "data": "auto",
-    "learning_rate": 2e-3,  # 10x the DCGAN paper's 2e-4 at the start; the cosine schedule lowers it to 1e-4 by the end.
-    "d_steps": 1,
-    "label_smoothing": 0.0,
-    "instance_noise": 0.0,
-    "augment": 0.07,  # Shift what D sees by up to 7% (2 pixels): with 5,000 digits, D otherwise memorises.
-    "codes": 30,  # InfoGAN categories read from the noise: each becomes one clean kind of digit instead of blends.
-    "ema": 0.999,  # Samples come from an average of the generator's recent weights: steadier digits.
-    "prior": "learned",  # Draw each category as often as the discriminator sees it in real digits: all ten digits appear.
-    "schedule": "cosine",  # The learning rate holds for half the run (or the --minutes budget), then falls to 5% of it.
-}
-# Runs saved before a setting existed trained without it; resuming them must not switch it on.
-SETTINGS_BEFORE_THEY_EXISTED = {"codes": 0, "ema": 0.0, "schedule": "constant", "prior": "uniform"}
-FIXED_ON_RESUME = ("model", "loss", "latent_dim", "codes", "prior")
 UNLIMITED_EPOCHS = 10**6  # With only a time budget, the budget ends the run.
 
 
@@ -61,6 +39,7 @@ class RunResult:
     nan_epoch: int | None = None
     files: dict = field(default_factory=dict)
     steps: int = 0  # Generator updates so far, earlier sessions included.
+    settings: object = None  # The recipes.TrainSettings it trained with.
 
     def summary(self):
         """Lines for people: why training stopped and where each file is."""
@@ -92,50 +71,38 @@ def check_writable(run_dir):
     return run_dir
 
 
-def resolve_settings(run_dir, resume, given):
-    """Merge settings given now with the run's saved config (on resume) and the defaults."""
+def resolve_settings(run_dir, resume=False, settings=None, overrides=None):
+    """The TrainSettings a run in `run_dir` trains with; ValueError with one line when they cannot be used.
+
+    A new run takes `settings` (a TrainSettings or a recipe's name; default recipes.DEFAULT_RECIPE)
+    with `overrides` on top. A resumed run takes the settings saved in its config.json, with
+    `overrides` on top, or `settings` in full; either way the settings that fix the networks'
+    shapes and meaning (recipes.FIXED_ON_RESUME) must stay as saved. Reads no TensorFlow.
+    """
+    overrides = {name: value for name, value in (overrides or {}).items() if value is not None}
+    recipes.check_names(overrides)
     config_path = Path(run_dir) / CONFIG_FILE
-    saved = {}
-    if resume:
-        if not config_path.exists() or checkpoints.find_checkpoint(run_dir) is None:
-            raise ValueError(f"nothing to resume in {run_dir}: no finished epoch was saved there (drop --resume to start a run)")
-        try:
-            saved = json.loads(config_path.read_text())
-        except (OSError, ValueError) as error:
-            raise ValueError(f"{config_path} is corrupt: {error}") from None
-        saved = {**SETTINGS_BEFORE_THEY_EXISTED, **saved}
-        for key in FIXED_ON_RESUME:
-            if given.get(key) is not None and key in saved and given[key] != saved[key]:
-                raise ValueError(f"{run_dir} was trained with {key}={saved[key]!r}; resume it with the same {key}, or start a new --out")
-    elif checkpoints.find_checkpoint(run_dir) is not None:  # A run that never finished an epoch may start over.
-        raise ValueError(f"{run_dir} already holds a training run: pass --resume to continue it, or choose another --out")
-    settings = {**DEFAULT_SETTINGS, **saved}
-    settings.update({key: value for key, value in given.items() if value is not None})
-    models.model_pair(settings["model"])
-    if settings["codes"] >= settings["latent_dim"]:
-        raise ValueError(
-            f"--codes {settings['codes']} needs a --latent-dim above it, got {settings['latent_dim']}: "
-            "pass a smaller --codes (0 turns the categories off)"
-        )
-    if settings["prior"] not in config.PRIORS:
-        raise ValueError(f"unknown prior {settings['prior']!r}; expected one of: {', '.join(config.PRIORS)}")
-    if settings["schedule"] not in config.SCHEDULES:
-        raise ValueError(f"unknown schedule {settings['schedule']!r}; expected one of: {', '.join(config.SCHEDULES)}")
-    losses.check_loss_name(settings["loss"])
-    losses.check_label_smoothing(settings["loss"], settings["label_smoothing"])
-    return settings
-
-
-def gan_from_settings(settings):
-    """Build and compile the GAN that a run's settings (DEFAULT_SETTINGS and what was given) describe."""
-    from gan_helpers import training
-
-    return training.make_gan(
-        settings["model"], settings["latent_dim"], settings["loss"], settings["learning_rate"],
-        d_steps=settings["d_steps"], label_smoothing=settings["label_smoothing"],
-        instance_noise=settings["instance_noise"], seed=settings["seed"], augment=settings["augment"],
-        codes=settings["codes"], ema=settings["ema"], learned_prior=settings["prior"] == "learned",
-    )
+    if not resume:
+        if checkpoints.find_checkpoint(run_dir) is not None:  # A run that never finished an epoch may start over.
+            raise ValueError(f"{run_dir} already holds a training run: pass --resume to continue it, or choose another --out")
+        if settings is None or isinstance(settings, str):
+            return recipes.recipe(settings or recipes.DEFAULT_RECIPE, **overrides)
+        return settings.replace(**overrides)
+    if not config_path.exists() or checkpoints.find_checkpoint(run_dir) is None:
+        raise ValueError(f"nothing to resume in {run_dir}: no finished epoch was saved there (drop --resume to start a run)")
+    if isinstance(settings, str):
+        raise ValueError("a resumed run keeps the settings it was trained with: change single settings instead of the recipe")
+    try:
+        saved = recipes.from_saved(json.loads(config_path.read_text()))
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{config_path} is corrupt: {error}") from None
+    resolved = (settings or saved).replace(**overrides)
+    for name in recipes.FIXED_ON_RESUME:
+        if getattr(resolved, name) != getattr(saved, name):
+            raise ValueError(
+                f"{run_dir} was trained with {name}={getattr(saved, name)!r}; resume it with the same {name}, or start a new --out"
+            )
+    return resolved
 
 
 def truncate_history(path, epochs_kept):
@@ -169,39 +136,19 @@ def check_budget(epochs, minutes):
 
 
 def train_run(
-    run_dir,
-    *,
-    model=None,
-    loss=None,
-    epochs=None,
-    minutes=None,
-    batch_size=None,
-    latent_dim=None,
-    seed=None,
-    data=None,
-    resume=False,
-    learning_rate=None,
-    d_steps=None,
-    label_smoothing=None,
-    instance_noise=None,
-    augment=None,
-    codes=None,
-    ema=None,
-    schedule=None,
-    prior=None,
-    tensorboard=False,
-    images=None,
-    verbose="auto",
-    strategy=None,
+    run_dir, settings=None, *, epochs=None, minutes=None, resume=False, tensorboard=False, images=None,
+    verbose="auto", strategy=None, **overrides,
 ):
     """Train a GAN into `run_dir` and write its samples, GIF, curves, checkpoint and generator.
 
-    `epochs` is the total to reach (a resumed run continues towards it); `minutes` stops at the
-    first epoch boundary past the budget. Without either, it trains `config.default_epochs()`:
-    about 2,340 steps in full mode (30 epochs of the offline digits), one epoch in quick mode. `images` (uint8) replaces loading `data`. Settings left as None
-    come from the resumed run or the defaults in DEFAULT_SETTINGS. Bad settings raise ValueError.
-    `strategy`, a tf.distribute.Strategy (MirroredStrategy over several GPUs, TPUStrategy),
-    builds the GAN in its scope; `batch_size` is then the global batch that the devices share.
+    `settings` is a recipes.TrainSettings or a recipe's name (default: recipes.DEFAULT_RECIPE,
+    the course recipe); keyword `overrides` change single settings (`learning_rate=1e-3`), also
+    of a resumed run, which otherwise keeps its own (see resolve_settings). `epochs` is the total
+    to reach (a resumed run continues towards it); `minutes` stops at the first epoch boundary
+    past the budget. Without either, it trains `config.default_epochs()`: about 2,340 steps in
+    full mode (30 epochs of the offline digits), one epoch in quick mode. `images` (uint8)
+    replaces loading the settings' data. `strategy`, a tf.distribute.Strategy, builds the GAN in
+    its scope; `batch_size` is then the global batch that its devices share. Bad input raises ValueError.
     """
     import keras
 
@@ -213,37 +160,32 @@ def train_run(
     check_budget(epochs, minutes)
     if tensorboard and importlib.util.find_spec("tensorboard") is None:
         raise ValueError("TensorBoard logs need the tensorboard package: pip install tensorboard")
-    given = dict(
-        model=model, loss=loss, latent_dim=latent_dim, batch_size=batch_size, seed=seed, data=data,
-        learning_rate=learning_rate, d_steps=d_steps, label_smoothing=label_smoothing, instance_noise=instance_noise,
-        augment=augment, codes=codes, ema=ema, schedule=schedule, prior=prior,
-    )
     run_dir = check_writable(run_dir)
-    settings = resolve_settings(run_dir, resume, given)
+    settings = resolve_settings(run_dir, resume, settings, overrides)
     if images is None:
-        images, _ = data_module.load_mnist(settings["data"])
-    dataset = data_module.make_dataset(images, settings["batch_size"], seed=settings["seed"])
+        images, _ = data_module.load_mnist(settings.data)
+    dataset = data_module.make_dataset(images, settings.batch_size, seed=settings.seed)
 
-    config.set_seed(settings["seed"])
+    config.set_seed(settings.seed)
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
-        gan = gan_from_settings(settings)
+        gan = training.make_gan(settings)
     noise_path = run_dir / NOISE_FILE
     if resume:
         initial_epoch = checkpoints.load_checkpoint(run_dir, gan)
         for optimizer in (gan.d_optimizer, gan.g_optimizer):
-            optimizer.learning_rate = settings["learning_rate"]  # The checkpoint restored the old rate.
-        noise = np.load(noise_path) if noise_path.exists() else training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings["seed"])
+            optimizer.learning_rate = settings.learning_rate  # The checkpoint restored the old rate.
+        noise = np.load(noise_path) if noise_path.exists() else training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings.seed)
     else:
         initial_epoch = 0
-        noise = training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings["seed"])
+        noise = training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings.seed)
         np.save(noise_path, noise)
-    (run_dir / CONFIG_FILE).write_text(json.dumps(settings, indent=2) + "\n")
+    (run_dir / CONFIG_FILE).write_text(json.dumps(settings.as_dict(), indent=2) + "\n")
 
     if epochs is None:
-        epochs = UNLIMITED_EPOCHS if minutes is not None else config.default_epochs(len(images), settings["batch_size"])
+        epochs = UNLIMITED_EPOCHS if minutes is not None else config.default_epochs(len(images), settings.batch_size)
     history_path = run_dir / HISTORY_FILE
     truncate_history(history_path, initial_epoch)
-    quality_noise = training.fixed_noise(config.quality_samples(), gan.latent_dim, settings["seed"])
+    quality_noise = training.fixed_noise(config.quality_samples(), gan.latent_dim, settings.seed)
     nan_guard = callbacks.StopOnNaN()
     budget = callbacks.TimeBudget(minutes, report=verbose != 0) if minutes is not None else None
     if budget:
@@ -251,14 +193,12 @@ def train_run(
     checkpointer = callbacks.Checkpoint(run_dir)
     # Order matters: the time and quality columns must be in the logs before the budget and HistoryCSV read them.
     run_callbacks = [nan_guard, callbacks.ElapsedTime(seconds_so_far(history_path)), callbacks.QualityLog(quality_noise)]
-    if settings["schedule"] == "cosine":
-        steps_per_epoch = len(images) // settings["batch_size"]
-        # Holding the peak rate for half the run lets the narrow discriminator's steps travel
-        # further, by epochs and by the clock alike (README, "Why the discriminator is narrow").
+    if settings.schedule == "cosine":
+        steps_per_epoch = len(images) // settings.batch_size
         run_callbacks.append(callbacks.CosineLearningRate(
-            settings["learning_rate"], budget=budget,
+            settings.learning_rate, budget=budget,
             total_steps=None if budget else epochs * steps_per_epoch, steps_done=initial_epoch * steps_per_epoch,
-            hold=config.COSINE_HOLD,
+            hold=settings.cosine_hold, floor=settings.cosine_floor,
         ))
     run_callbacks += ([budget] if budget else []) + [
         callbacks.HistoryCSV(history_path, append=initial_epoch > 0),
@@ -283,6 +223,7 @@ def train_run(
             result = RunResult(run_dir, checkpointer.last_saved_epoch, stop_reason)
     result.files = export_run_files(run_dir, gan, result.epochs_done)
     result.steps = int(gan.g_optimizer.iterations.numpy())
+    result.settings = settings
     return result
 
 
@@ -314,6 +255,8 @@ def export_run_files(run_dir, gan, epochs_done):
 def load_generator(run_dir):
     """Load the generator a finished run saved; raise ValueError with one readable line otherwise."""
     import keras
+
+    from gan_helpers import models  # noqa: F401  Registers models.CategoricalCode, which the archive may hold.
 
     run_dir = Path(run_dir)
     if not run_dir.is_dir():

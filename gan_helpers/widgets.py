@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from gan_helpers import config, losses, models, training
+from gan_helpers import config, losses, models, recipes, training
 
 STATIC_SETTING = "GAN_STATIC_WIDGETS"  # 1 in the environment: static pictures even in a live kernel.
 STATIC_NOTE = (
@@ -624,32 +624,28 @@ class StepHistory(keras.callbacks.Callback):
 
 
 def short_run_gan(d_learning_rate, g_learning_rate, batch_size, d_steps, label_smoothing, loss, seed=config.DEFAULT_SEED):
-    """The compiled GAN of a short run: `train`'s defaults (runs.DEFAULT_SETTINGS) with these knobs, each network its own rate.
-
-    The learning rate stays constant and there is no averaged generator (ema 0): over a few hundred
-    steps, an average would still show mostly the untrained generator.
-    """
-    from gan_helpers import runs
-
+    """The compiled plain GAN of a short run (notebook 05's recipe) with these knobs, each network its own rate."""
     for label, rate in (("d_learning_rate", d_learning_rate), ("g_learning_rate", g_learning_rate)):
-        if not rate > 0:
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate < math.inf:
             raise ValueError(f"{label} must be a positive number, got {rate!r}")
-    losses.check_loss_name(loss)
-    losses.check_label_smoothing(loss, label_smoothing)
-    settings = {
-        **runs.DEFAULT_SETTINGS, "learning_rate": d_learning_rate, "batch_size": batch_size, "d_steps": d_steps,
-        "label_smoothing": label_smoothing, "loss": loss, "seed": seed, "ema": 0.0,
-    }
-    gan = runs.gan_from_settings(settings)
+    settings = recipes.recipe(
+        "plain", learning_rate=d_learning_rate, batch_size=batch_size, d_steps=d_steps,
+        label_smoothing=label_smoothing, loss=loss, seed=seed,
+    )
+    gan = training.make_gan(settings)
     gan.g_optimizer.learning_rate = g_learning_rate  # make_gan gives both networks one rate.
     return gan
 
 
+PLAIN = recipes.recipe("plain")
+
+
 def train_short_run(
-    d_learning_rate=2e-3, g_learning_rate=2e-3, batch_size=64, d_steps=1, label_smoothing=0.0, loss="ns",
+    d_learning_rate=PLAIN.learning_rate, g_learning_rate=PLAIN.learning_rate, batch_size=PLAIN.batch_size,
+    d_steps=PLAIN.d_steps, label_smoothing=PLAIN.label_smoothing, loss=PLAIN.loss,
     steps=None, images=None, seed=config.DEFAULT_SEED, progress=None,
 ):
-    """Train the `fast` GAN for `steps` generator updates (default short_run_steps()) and return a ShortRun.
+    """Train the plain `fast` GAN for `steps` generator updates (default short_run_steps()) and return a ShortRun.
 
     `images` (uint8) default to the offline digits (512 of them in quick mode). `progress`, if
     given, is called as progress(done, total) after every step. Introduced in notebook 05_training_loop.

@@ -14,7 +14,7 @@ tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfigur
 
 import keras  # noqa: E402
 
-from gan_helpers import config, data, training  # noqa: E402
+from gan_helpers import config, data, models, training, tricks  # noqa: E402
 
 SETTINGS = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
 STEPS = 10
@@ -39,17 +39,19 @@ class StepLosses(keras.callbacks.Callback):
 def train(strategy):
     config.set_seed(7)
     with strategy.scope():
-        gan = training.make_gan("fast", latent_dim=32, learning_rate=1e-3, seed=7, **SETTINGS)
+        gan = training.make_gan(latent_dim=32, learning_rate=1e-3, seed=7, **SETTINGS)
     images, _ = data.load_mnist("offline", max_images=64 * STEPS, verbose=False)
     recorder = StepLosses()
     gan.fit(data.make_dataset(images, 64, seed=0), epochs=1, verbose=0, callbacks=[recorder])
     averaged_moved = None
-    if gan.averaged_generator is not None:
-        fresh = training.make_gan("fast", latent_dim=32, seed=7, **SETTINGS).generator
+    average = gan.find_trick(tricks.AveragedGenerator) if isinstance(gan, tricks.TrickGAN) else None
+    if average is not None:
+        fresh = training.make_gan(latent_dim=32, seed=7, **SETTINGS).generator
         averaged_moved = any(
-            float(tf.reduce_max(tf.abs(a - b))) > 0 for a, b in zip(gan.averaged_generator.trainable_weights, fresh.trainable_weights)
+            float(tf.reduce_max(tf.abs(a - b))) > 0
+            for a, b in zip(average.averaged_generator.trainable_weights, fresh.trainable_weights)
         )
-    code_layer = gan.code_layer
+    code_layer = models.code_layer(gan.generator)
     prior_moved = None if code_layer is None or code_layer.log_prior is None else float(tf.reduce_max(tf.abs(code_layer.log_prior))) > 0
     return {
         "replicas": strategy.num_replicas_in_sync,

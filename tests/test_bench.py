@@ -59,7 +59,7 @@ def test_bench_runs_end_to_end_in_seconds(monkeypatch, capsys):
     assert bench.main(["--minutes", "0.05", "--num", "200"]) == 0
     output = capsys.readouterr().out
     assert "| TF tutorial DCGAN (batch 256, Adam 1e-4) |" in output
-    assert "| this course: train (fast, defaults) |" in output
+    assert "| this course: train (fast, course recipe) |" in output
 
 
 @pytest.mark.parametrize("arguments", [["--minutes", "0"], ["--minutes", "soon"], ["--num", "-3"]])

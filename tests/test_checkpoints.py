@@ -21,12 +21,12 @@ def real_batch(offline_digits):
 
 def test_round_trip_restores_everything_and_training_continues_identically(tmp_path, real_batch):
     config.set_seed(1)
-    original = training.make_gan("fast", latent_dim=8, seed=1)
+    original = training.make_gan(latent_dim=8, seed=1)
     for _ in range(2):
         original.train_step(real_batch)
     checkpoints.save_checkpoint(tmp_path, original, epoch=3)
 
-    restored = training.make_gan("fast", latent_dim=8, seed=99)  # Different weights and seed until restored.
+    restored = training.make_gan(latent_dim=8, seed=99)  # Different weights and seed until restored.
     assert checkpoints.load_checkpoint(tmp_path, restored) == 3
     for before, after in zip(state_of(original), state_of(restored)):
         np.testing.assert_array_equal(before, after)
@@ -41,7 +41,7 @@ def test_round_trip_restores_everything_and_training_continues_identically(tmp_p
 
 
 def test_saving_twice_replaces_the_checkpoint(tmp_path, real_batch):
-    gan = training.make_gan("fast", latent_dim=8)
+    gan = training.make_gan(latent_dim=8)
     checkpoints.save_checkpoint(tmp_path, gan, epoch=1)
     gan.train_step(real_batch)
     checkpoints.save_checkpoint(tmp_path, gan, epoch=2)
@@ -50,14 +50,14 @@ def test_saving_twice_replaces_the_checkpoint(tmp_path, real_batch):
 
 
 def test_a_crash_mid_swap_leaves_the_previous_checkpoint_usable(tmp_path):
-    gan = training.make_gan("fast", latent_dim=8)
+    gan = training.make_gan(latent_dim=8)
     checkpoints.save_checkpoint(tmp_path, gan, epoch=4)
     (tmp_path / "checkpoint").rename(tmp_path / "checkpoint.old")  # As if killed between the two renames.
-    assert checkpoints.load_checkpoint(tmp_path, training.make_gan("fast", latent_dim=8)) == 4
+    assert checkpoints.load_checkpoint(tmp_path, training.make_gan(latent_dim=8)) == 4
 
 
 def test_missing_and_corrupt_checkpoints_are_clear_errors(tmp_path):
-    gan = training.make_gan("fast", latent_dim=8)
+    gan = training.make_gan(latent_dim=8)
     with pytest.raises(ValueError, match="no checkpoint in"):
         checkpoints.load_checkpoint(tmp_path, gan)
     checkpoints.save_checkpoint(tmp_path, gan, epoch=1)
@@ -67,6 +67,6 @@ def test_missing_and_corrupt_checkpoints_are_clear_errors(tmp_path):
 
 
 def test_a_checkpoint_of_another_model_is_refused(tmp_path):
-    checkpoints.save_checkpoint(tmp_path, training.make_gan("fast", latent_dim=8), epoch=1)
+    checkpoints.save_checkpoint(tmp_path, training.make_gan(latent_dim=8), epoch=1)
     with pytest.raises(ValueError, match="corrupt or from another model"):
-        checkpoints.load_checkpoint(tmp_path, training.make_gan("mlp", latent_dim=8))
+        checkpoints.load_checkpoint(tmp_path, training.make_gan(model="mlp", latent_dim=8))

@@ -135,16 +135,25 @@ def bad_inputs(tmp_path, run_dir):
     not_numpy = tmp_path / "not_numpy.npy"
     not_numpy.write_text("not an array")
     return [
-        (["train", "--out", out, "--model", "gigantic"], "unknown model 'gigantic'; expected one of: fast"),
-        (["train", "--out", out, "--loss", "kl"], "unknown loss 'kl'; expected one of: minimax, ns"),
+        (["train", "--out", out, "--model", "gigantic"], "--model: expected one of: fast, dcgan, upsampling, mlp, pooling, wide, got 'gigantic'"),
+        (["train", "--out", out, "--loss", "kl"], "--loss: expected one of: minimax, ns, lsgan, hinge, wgan-gp, got 'kl'"),
+        (["train", "--out", out, "--recipe", "fancy"], "--recipe: invalid choice: 'fancy'"),
+        (["train", "--out", run_dir, "--resume", "--recipe", "plain"], "a resumed run keeps the settings it was trained with"),
+        (["train", "--out", "."], "--out must name a run folder, not the current folder"),
+        (["train", "--out", out, "--learning-rate", "fast"], "--learning-rate: expected a positive number, got 'fast'"),
+        (["train", "--out", out, "--beta-1", "1"], "--beta-1: expected a number in [0, 1), got '1'"),
+        (["train", "--out", out, "--seed", "4294967296"], "--seed: expected a whole number from 0 to 4,294,967,295"),
+        (["train", "--out", out, "--loss", "hinge", "--label-smoothing", "0.1"], "label_smoothing: applies to the minimax, ns"),
+        (["settings", "--recipe", "fancy"], "--recipe: invalid choice: 'fancy'"),
+        (["settings", "--d-steps", "0"], "--d-steps: expected a whole number >= 1, got '0'"),
         (["train", "--out", out, "--epochs", "0"], "--epochs: expected a whole number >= 1"),
         (["train", "--out", out, "--minutes", "-2"], "--minutes: expected a positive number"),
         (["train", "--out", out, "--augment", "0.7"], "--augment: expected a number in [0, 0.5)"),
         (["train", "--out", out, "--codes", "-1"], "--codes: expected a whole number >= 0"),
-        (["train", "--out", out, "--codes", "100"], "--codes 100 needs a --latent-dim above it, got 100"),
+        (["train", "--out", out, "--codes", "100"], "codes: expected fewer categories than latent_dim = 100, got 100"),
         (["train", "--out", out, "--ema", "1"], "--ema: expected a number in [0, 1)"),
-        (["train", "--out", out, "--schedule", "linear"], "--schedule: invalid choice: 'linear'"),
-        (["train", "--out", out, "--prior", "even"], "--prior: invalid choice: 'even'"),
+        (["train", "--out", out, "--schedule", "linear"], "--schedule: expected one of: constant, cosine, got 'linear'"),
+        (["train", "--out", out, "--prior", "even"], "--prior: expected one of: uniform, learned, got 'even'"),
         (["train", "--out", run_dir, "--resume", "--codes", "3"], "was trained with codes="),
         (["train", "--out", out, "--epochs", "2", "--minutes", "1"], "not allowed with argument"),
         (["train", "--out", out, "--data", empty], "no MNIST-format IDX files"),
@@ -186,9 +195,42 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(trained_run, tmp_path)
 
 
 def test_help_is_available_for_each_command():
-    for command in ("train", "sample", "evaluate"):
+    for command in ("train", "settings", "sample", "evaluate"):
         finished = cli(command, "--help")
         assert finished.returncode == 0 and "--seed" in finished.stdout
+
+
+def test_settings_prints_each_recipe_as_json_and_they_differ():
+    plain, course = (json.loads(cli("settings", "--recipe", name).stdout) for name in ("plain", "course"))
+    assert plain["learning_rate"] == 2e-4 and plain["schedule"] == "constant" and plain["codes"] == 0
+    assert course["learning_rate"] == 2e-3 and course["schedule"] == "cosine" and course["codes"] == 30
+    assert json.loads(cli("settings").stdout) == course  # The course recipe is the default.
+    changed = json.loads(cli("settings", "--recipe", "plain", "--ema", "0.99", "--batch-size", "32").stdout)
+    assert changed == {**plain, "ema": 0.99, "batch_size": 32}  # Single flags change single settings.
+
+
+def test_train_with_the_plain_recipe_keeps_exactly_the_plain_settings(tmp_path):
+    finished = cli("train", "--recipe", "plain", "--out", tmp_path / "plain", "--epochs", 1, "--data", "offline")
+    assert finished.returncode == 0, finished.stderr
+    saved = json.loads((tmp_path / "plain" / "config.json").read_text())
+    assert saved == {**json.loads(cli("settings", "--recipe", "plain").stdout), "data": "offline"}
+    assert (tmp_path / "plain" / "generator.keras").is_file()
+
+
+def test_bad_settings_are_refused_before_tensorflow_is_imported(tmp_path):
+    from gan_helpers import cli as command_line
+
+    script = (
+        "import sys\nfrom gan_helpers import cli\n"
+        "try:\n    status = cli.main(sys.argv[1:])\nexcept SystemExit as stop:\n    status = stop.code\n"
+        "print('tensorflow' in sys.modules, status)"
+    )
+    for args in (["train", "--out", str(tmp_path / "x"), "--model", "nope"], ["train", "--out", str(tmp_path / "y"), "--codes", "200"]):
+        finished = subprocess.run(
+            [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        assert finished.stdout.split() == ["False", str(command_line.EXIT_BAD_INPUT)], finished.stderr
 
 
 def test_ctrl_c_keeps_the_last_checkpoint_and_resume_continues(tmp_path):

@@ -33,8 +33,8 @@ def test_mirrored_over_two_devices_follows_one_device():
         np.testing.assert_allclose(two[name], one[name], rtol=0.02)
 
 
-def test_the_default_recipe_trains_mirrored():
-    result = run_both({"codes": 20, "ema": 0.999, "augment": 0.07, "learned_prior": True})
+def test_the_course_recipe_trains_mirrored():
+    result = run_both({"codes": 20, "ema": 0.999, "augment": 0.07, "prior": "learned"})
     one, two = result["one"], result["two"]
     assert two["averaged_moved"] and one["averaged_moved"]
     assert two["prior_moved"] and one["prior_moved"]  # The category prior learns on every replica.

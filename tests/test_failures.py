@@ -9,7 +9,7 @@ from gan_helpers import config, evaluation, failures, losses, models, training
 @pytest.fixture
 def tiny_gan():
     config.set_seed(0)
-    return training.make_gan("fast", latent_dim=8)
+    return training.make_gan(latent_dim=8)
 
 
 def test_spectral_norm_wraps_every_dense_and_conv_layer_of_a_fresh_copy():

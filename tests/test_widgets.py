@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from gan_helpers import config, evaluation, losses, models, pretrained, training, widgets
+from gan_helpers import config, evaluation, losses, models, pretrained, recipes, training, widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -412,10 +412,10 @@ def test_short_run_gan_gives_each_network_its_own_rate():
     gan = widgets.short_run_gan(1e-3, 5e-4, batch_size=32, d_steps=2, label_smoothing=0.1, loss="lsgan")
     assert float(gan.d_optimizer.learning_rate) == pytest.approx(1e-3)
     assert float(gan.g_optimizer.learning_rate) == pytest.approx(5e-4)
-    assert (gan.d_steps, gan.label_smoothing, gan.loss_name, gan.averaged_generator) == (2, 0.1, "lsgan", None)
+    assert (gan.d_steps, gan.label_smoothing, gan.loss_name, type(gan).__name__) == (2, 0.1, "lsgan", "GAN")  # The plain GAN.
     with pytest.raises(ValueError, match="g_learning_rate must be a positive number"):
         widgets.short_run_gan(1e-3, 0.0, 32, 1, 0.0, "ns")
-    with pytest.raises(ValueError, match="label smoothing applies to"):
+    with pytest.raises(ValueError, match="label_smoothing: applies to"):
         widgets.short_run_gan(1e-3, 1e-3, 32, 1, 0.1, "hinge")
 
 
@@ -441,7 +441,7 @@ def test_short_run_returns_digits_curves_and_histogram(short_runs):
     assert run.class_histogram.shape == (10,) and run.class_histogram.sum() == pytest.approx(1.0)
     assert 1.0 <= run.classifier_score <= 10.0
     assert short_runs.reports == [(step, 4) for step in range(1, 5)]
-    assert run.settings == dict(d_learning_rate=2e-3, g_learning_rate=2e-3, batch_size=32, d_steps=1, label_smoothing=0.0, loss="ns", steps=4)
+    assert run.settings == dict(d_learning_rate=2e-4, g_learning_rate=2e-4, batch_size=32, d_steps=1, label_smoothing=0.0, loss="ns", steps=4)
 
 
 def test_short_runs_repeat_exactly_and_follow_their_knobs(short_runs):
@@ -465,10 +465,14 @@ def test_plot_short_run_and_its_smoothing(short_runs):
     assert len(figure.axes) == 4 and "4 updates" in figure._suptitle.get_text()
 
 
-def test_training_knobs_start_from_train_short_run_defaults():
+def test_training_knobs_start_from_the_plain_recipe():
     (panel,) = widgets.training_knobs(steps=2).panels
     assert panel.button == "Train"
-    assert panel.defaults() == dict(d_learning_rate=2e-3, g_learning_rate=2e-3, batch_size=64, d_steps=1, label_smoothing=0.0, loss="ns")
+    plain = recipes.recipe("plain")
+    assert panel.defaults() == dict(
+        d_learning_rate=plain.learning_rate, g_learning_rate=plain.learning_rate, batch_size=plain.batch_size,
+        d_steps=plain.d_steps, label_smoothing=plain.label_smoothing, loss=plain.loss,
+    )
     assert panel.controls["d_learning_rate"].kind == "log" and panel.controls["loss"].options == losses.LOSSES
 
 

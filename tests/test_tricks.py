@@ -1,4 +1,4 @@
-"""The InfoGAN categories, the averaged generator and the cosine learning rate."""
+"""The tricks on top of the plain GAN (gan_helpers.tricks), each alone, and the course recipe's run."""
 
 import json
 
@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from gan_helpers import callbacks, checkpoints, config, data, models, runs, training, viz
+from gan_helpers import callbacks, checkpoints, config, data, losses, models, recipes, runs, training, tricks, viz
 
 
 @pytest.fixture
@@ -47,75 +47,122 @@ def test_bad_numbers_of_codes_are_refused(num_codes):
 
 def test_the_code_head_learns_to_read_the_category_back(real_batch):
     config.set_seed(0)
-    gan = training.make_gan("fast", latent_dim=16, codes=4, learning_rate=2e-3)
-    assert gan.code_head is not None and gan.code_head.output_shape == (None, 4)
+    gan = training.make_gan(latent_dim=16, codes=4, learning_rate=2e-3)
+    trick = gan.find_trick(tricks.Categories)
+    assert trick.head.output_shape == (None, 4)
     noise = training.fixed_noise(256, 16, seed=5)
     categories = keras.ops.convert_to_numpy(models.noise_categories(noise, 4))
 
     def code_accuracy():
-        features = gan.discriminator_features(gan.generator(noise, training=False))
-        guesses = np.argmax(keras.ops.convert_to_numpy(gan.code_head(features)), axis=1)
+        features = trick.features(gan.generator(noise, training=False))
+        guesses = np.argmax(keras.ops.convert_to_numpy(trick.head(features)), axis=1)
         return np.mean(guesses == categories)
 
     before = code_accuracy()
-    head_before = [w.numpy().copy() for w in gan.code_head.weights]
+    head_before = [w.numpy().copy() for w in trick.head.weights]
     for _ in range(120):  # 40 steps reached 0.53-0.56 on an AMD EPYC with and without oneDNN; 120 reach 0.96-0.98.
         gan.train_step(real_batch)
-    assert any(not np.array_equal(old, new.numpy()) for old, new in zip(head_before, gan.code_head.weights))
+    assert any(not np.array_equal(old, new.numpy()) for old, new in zip(head_before, trick.head.weights))
     assert code_accuracy() > max(0.6, before + 0.2)  # Chance is 0.25.
 
 
-def test_without_codes_there_is_no_head_and_the_step_is_unchanged(real_batch):
-    gan = training.make_gan("fast", latent_dim=16)
-    assert gan.code_head is None and gan.discriminator_variables() == gan.discriminator.trainable_weights
-    no_weight = training.GAN(models.build_generator("fast", 16, num_codes=4), models.build_discriminator("fast"))
-    no_weight.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), code_weight=0.0)
-    assert no_weight.code_head is None
+def test_categories_need_a_generator_that_reads_them_and_a_weight():
+    plain = training.make_gan(latent_dim=16)
+    with pytest.raises(ValueError, match="the Categories trick needs a generator that reads categories"):
+        tricks.TrickGAN(plain.generator, plain.discriminator, [tricks.Categories(1.0)])
+    assert not isinstance(training.make_gan(latent_dim=16, codes=4, code_weight=0.0), tricks.TrickGAN)  # No head to train.
+    coded = models.build_generator("fast", 16, num_codes=4)  # A uniform prior: nothing to learn.
+    with pytest.raises(ValueError, match="the LearnedPrior trick needs the Categories trick and a generator with learned_prior=True"):
+        tricks.TrickGAN(coded, plain.discriminator, [tricks.Categories(1.0), tricks.LearnedPrior()])
 
 
 def test_the_averaged_generator_follows_the_generator_slowly(real_batch):
-    gan = training.make_gan("fast", latent_dim=16, ema=0.99)
-    assert gan.sampling_generator is gan.averaged_generator
+    gan = training.make_gan(latent_dim=16, ema=0.99)
+    averaged_generator = gan.find_trick(tricks.AveragedGenerator).averaged_generator
+    assert gan.sampling_generator is averaged_generator
     start = [w.numpy().copy() for w in gan.generator.trainable_weights]
     for _ in range(30):
         gan.train_step(real_batch)
     latest = [w.numpy() for w in gan.generator.trainable_weights]
-    averaged = [w.numpy() for w in gan.averaged_generator.trainable_weights]
+    averaged = [w.numpy() for w in averaged_generator.trainable_weights]
     moved = sum(np.abs(a - s).sum() for a, s in zip(averaged, start))
     distance = sum(np.abs(a - l).sum() for a, l in zip(averaged, latest))
     assert moved > 0 and 0 < distance < sum(np.abs(l - s).sum() for l, s in zip(latest, start))
     # By hand: the decay warms up as (1 + step) / (10 + step), capped at `ema`.
     assert min(0.99, (1 + 30) / (10 + 30)) == pytest.approx(0.775)
-    plain = training.make_gan("fast", latent_dim=16)
-    assert plain.averaged_generator is None and plain.sampling_generator is plain.generator
+    plain = training.make_gan(latent_dim=16)
+    assert plain.sampling_generator is plain.generator
 
 
 def test_one_averaging_step_matches_the_formula(real_batch):
-    gan = training.make_gan("fast", latent_dim=16, ema=0.5)
-    average_before = [w.numpy().copy() for w in gan.averaged_generator.weights]
+    gan = training.make_gan(latent_dim=16, ema=0.5)
+    averaged_generator = gan.find_trick(tricks.AveragedGenerator).averaged_generator
+    average_before = [w.numpy().copy() for w in averaged_generator.weights]
     gan.generator_step(32)
     decay = min(0.5, (1 + 1) / (10 + 1))  # The optimizer has taken one step.
-    for before, weight, average in zip(average_before, gan.generator.weights, gan.averaged_generator.weights):
+    for before, weight, average in zip(average_before, gan.generator.weights, averaged_generator.weights):
         np.testing.assert_allclose(average.numpy(), decay * before + (1 - decay) * weight.numpy(), rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("kwargs, message", [({"code_weight": -1.0}, "code_weight must be >= 0"), ({"ema": 1.0}, r"ema must be a decay in \[0, 1\)")])
-def test_compile_rejects_bad_code_weight_and_ema(kwargs, message):
-    gan = training.make_gan("fast", latent_dim=16, codes=4)
+@pytest.mark.parametrize(
+    "make_trick, message",
+    [
+        (lambda: tricks.Categories(-1.0), "code_weight: expected a number >= 0, got -1.0"),
+        (lambda: tricks.AveragedGenerator(1.0), r"ema: expected a number in \[0, 1\), got 1.0"),
+        (lambda: tricks.Shifts(0.5), r"augment: expected a number in \[0, 0.5\), got 0.5"),
+        (lambda: tricks.InstanceNoise(-0.1), "instance_noise: expected a number >= 0, got -0.1"),
+        (lambda: tricks.GradientPenalty(float("nan")), "gp_weight: expected a number >= 0, got nan"),
+    ],
+)
+def test_each_trick_checks_its_setting_with_the_settings_own_range(make_trick, message):
     with pytest.raises(ValueError, match=message):
-        gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), **kwargs)
+        make_trick()
+
+
+@pytest.mark.parametrize("rung", recipes.LADDER, ids=[rung.name for rung in recipes.LADDER])
+def test_each_trick_of_the_course_can_be_switched_on_alone(rung, real_batch):
+    changes = dict(rung.changes)
+    if "codes" in changes or "prior" in changes:
+        changes["codes"] = 4  # Fewer than the small test's 16 noise values (a learned prior needs categories too).
+    gan = training.make_gan(latent_dim=16, **changes)
+    logs = gan.train_step(keras.ops.convert_to_tensor(real_batch))
+    assert all(np.isfinite(float(value)) for value in logs.values())
+    expected = {"faster learning rate": 0, "shifts": 1, "averaged generator": 1, "categories": 1, "learned prior": 2}[rung.name]
+    assert len(getattr(gan, "tricks", [])) == expected  # The schedule is a callback of the run, not a trick of the step.
+
+
+def test_instance_noise_blurs_what_the_discriminator_sees(real_batch):
+    gan = training.make_gan(latent_dim=16, instance_noise=0.3)
+    seen = keras.ops.convert_to_numpy(gan.discriminator_view(keras.ops.convert_to_tensor(real_batch)))
+    assert np.std(seen - real_batch) == pytest.approx(0.3, rel=0.05)
+
+
+def test_the_gradient_penalty_is_added_for_wgan_gp_and_only_then(real_batch):
+    gan = training.make_gan(latent_dim=16, loss="wgan-gp", gp_weight=3.0)
+    penalty = gan.find_trick(tricks.GradientPenalty)
+    assert penalty.weight == 3.0 and training.make_gan(latent_dim=16, loss="hinge").__class__.__name__ == "GAN"
+    real = keras.ops.convert_to_tensor(real_batch)
+    fake = training.generate_images(gan.generator, training.fixed_noise(32, 16, seed=1))
+    state = gan.seed_generator.state.numpy()
+    extra = float(gan.extra_discriminator_loss(real, keras.ops.convert_to_tensor(fake), None))
+    gan.seed_generator.state.assign(state)  # Draw the same mixing weights again, by hand.
+    alpha = keras.random.uniform((32, 1, 1, 1), seed=gan.seed_generator)
+    assert extra == pytest.approx(3.0 * float(losses.gradient_penalty(gan.discriminator, real, fake, alpha)), rel=1e-5)
 
 
 def test_checkpoints_carry_the_code_head_and_the_average(tmp_path, real_batch):
     config.set_seed(1)
-    original = training.make_gan("fast", latent_dim=16, codes=4, ema=0.9, seed=1)
+    original = training.make_gan(latent_dim=16, codes=4, ema=0.9, seed=1)
     for _ in range(3):
         original.train_step(real_batch)
     checkpoints.save_checkpoint(tmp_path, original, epoch=1)
-    restored = training.make_gan("fast", latent_dim=16, codes=4, ema=0.9, seed=7)
+    restored = training.make_gan(latent_dim=16, codes=4, ema=0.9, seed=7)
     checkpoints.load_checkpoint(tmp_path, restored)
-    for network in ("code_head", "averaged_generator", "generator", "discriminator"):
-        for before, after in zip(getattr(original, network).weights, getattr(restored, network).weights):
+    networks = ("code_head", "averaged_generator")
+    pairs = [(original.extra_networks()[name], restored.extra_networks()[name]) for name in networks]
+    pairs += [(original.generator, restored.generator), (original.discriminator, restored.discriminator)]
+    for before_network, after_network in pairs:
+        for before, after in zip(before_network.weights, after_network.weights):
             np.testing.assert_array_equal(before.numpy(), after.numpy())
     original.reset_metrics()
     restored.reset_metrics()
@@ -133,7 +180,7 @@ class FakeBudget:
 
 
 def test_cosine_learning_rate_by_steps_and_by_time():
-    gan = training.make_gan("fast", latent_dim=16, learning_rate=1e-3)
+    gan = training.make_gan(latent_dim=16, learning_rate=1e-3)
     by_steps = callbacks.CosineLearningRate(1e-3, total_steps=10, steps_done=5, floor=0.05)
     by_steps.set_model(gan)
     by_steps.on_train_batch_begin(0)  # Halfway: the cosine term is 0.5.
@@ -160,7 +207,7 @@ def test_cosine_learning_rate_by_steps_and_by_time():
 
 
 def test_cosine_learning_rate_can_hold_its_peak_first():
-    gan = training.make_gan("fast", latent_dim=16, learning_rate=1e-3)
+    gan = training.make_gan(latent_dim=16, learning_rate=1e-3)
     budget = FakeBudget()
     held = callbacks.CosineLearningRate(2e-3, budget=budget, hold=0.5)
     held.set_model(gan)
@@ -182,7 +229,7 @@ def test_train_run_uses_codes_average_and_schedule_and_logs_the_rate(tmp_path, o
     images, _ = offline_digits
     result = runs.train_run(tmp_path / "run", epochs=2, latent_dim=32, images=images[:256], verbose=0)
     settings = json.loads((tmp_path / "run" / runs.CONFIG_FILE).read_text())
-    assert (settings["codes"], settings["ema"], settings["schedule"]) == (30, 0.999, "cosine")
+    assert (settings["codes"], settings["augment"], settings["schedule"]) == (30, 0.07, "cosine")
     history = viz.read_history(tmp_path / "run" / runs.HISTORY_FILE)
     assert history["learning_rate"][0] > history["learning_rate"][1]  # The rate falls over the run.
     assert result.steps == 2 * (256 // 64)
@@ -198,8 +245,8 @@ def test_a_run_holds_the_peak_rate_for_its_first_half(tmp_path, offline_digits, 
     # One short epoch inside a 10-minute budget ends well before the hold does.
     runs.train_run(tmp_path / "run", latent_dim=32, images=images[:128], verbose=0, **budget)
     rates = viz.read_history(tmp_path / "run" / runs.HISTORY_FILE)["learning_rate"]
-    peak = runs.DEFAULT_SETTINGS["learning_rate"]
-    assert config.COSINE_HOLD == 0.5
+    peak = recipes.recipe("course").learning_rate
+    assert recipes.recipe("course").cosine_hold == 0.5
     assert rates[0] == pytest.approx(peak, rel=1e-12)
     if "minutes" not in budget:  # The rate logged for an epoch is its last step's: steps 1, 3, 5 and 7 of 8 done before it.
         expected = [peak * (0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * max(0.0, done / 8 - 0.5) / 0.5))) for done in (1, 3, 5, 7)]
@@ -208,7 +255,7 @@ def test_a_run_holds_the_peak_rate_for_its_first_half(tmp_path, offline_digits, 
 
 def test_codes_must_fit_in_the_latent_vector(tmp_path, offline_digits):
     images, _ = offline_digits
-    with pytest.raises(ValueError, match="--codes 30 needs a --latent-dim above it, got 16"):
+    with pytest.raises(ValueError, match="codes: expected fewer categories than latent_dim = 16, got 30"):
         runs.train_run(tmp_path / "run", epochs=1, latent_dim=16, images=images[:128], verbose=0)
 
 
@@ -258,20 +305,21 @@ def test_a_zero_prior_picks_the_plain_categories_and_a_learned_one_its_shares():
 
 
 def test_the_learned_prior_moves_to_the_real_shares_and_keeps_a_floor(real_batch):
-    gan = training.make_gan("fast", latent_dim=16, codes=4, learned_prior=True, ema=0.9)
-    layer = gan.code_layer
+    gan = training.make_gan(latent_dim=16, codes=4, prior="learned", ema=0.9)
+    layer = models.code_layer(gan.generator)
     assert layer.learned_prior and not layer.log_prior.trainable
     np.testing.assert_allclose(layer.log_prior.numpy(), 0.0)  # Uniform until training says otherwise.
+    prior_trick = gan.find_trick(tricks.LearnedPrior)
     for _ in range(1_000):
-        gan._update_prior(keras.ops.convert_to_tensor([0.6, 0.4, 0.0, 0.0]))
-    floor = training.PRIOR_FLOOR / 4
+        prior_trick.move_towards(keras.ops.convert_to_tensor([0.6, 0.4, 0.0, 0.0]))
+    floor = prior_trick.floor / 4
     expected = np.array([0.6 * (1 - 2 * floor), 0.4 * (1 - 2 * floor), floor, floor])  # The starved two sit at the floor.
     np.testing.assert_allclose(np.exp(layer.log_prior.numpy()), expected, rtol=2e-3)
     before = layer.log_prior.numpy().copy()
     gan.train_step(real_batch)  # A training step updates the prior from the real digits...
     after = layer.log_prior.numpy()
     assert not np.allclose(before, after) and np.exp(after).sum() == pytest.approx(1.0, abs=1e-5)
-    averaged = models.code_layer(gan.averaged_generator).log_prior.numpy()
+    averaged = models.code_layer(gan.find_trick(tricks.AveragedGenerator).averaged_generator).log_prior.numpy()
     assert not np.allclose(averaged, 0.0)  # ...and the averaged generator follows it by averaging.
 
 
@@ -291,7 +339,7 @@ def test_a_generator_with_a_learned_prior_survives_saving_and_category_noise_sti
 def test_the_prior_is_fixed_on_resume_and_checked(tmp_path, offline_digits, monkeypatch):
     monkeypatch.setenv("GAN_QUICK", "1")
     images, _ = offline_digits
-    with pytest.raises(ValueError, match="unknown prior 'even'; expected one of: learned, uniform"):
+    with pytest.raises(ValueError, match="prior: expected one of: uniform, learned, got 'even'"):
         runs.train_run(tmp_path / "bad", epochs=1, latent_dim=32, prior="even", images=images[:128], verbose=0)
     runs.train_run(tmp_path / "run", epochs=1, latent_dim=32, prior="uniform", images=images[:128], verbose=0)
     with pytest.raises(ValueError, match="was trained with prior='uniform'"):

@@ -2,7 +2,8 @@
 
 The URL lives in pyproject.toml under [project.urls] Repository. Run
 
-    python -m gan_helpers.colab            # rewrite badges, install lines, formatting, colab_links.md
+    python -m gan_helpers.colab            # rewrite badges, install lines, formatting, colab_links.md,
+                                           # and the README's settings table (from gan_helpers/recipes.py)
     python -m gan_helpers.colab --check    # exit 1 and name the files that are out of date
 
 after changing the URL, a notebook or a run time. It also stores every notebook in one format: no outputs, no execution counts, empty cell metadata,
@@ -222,11 +223,28 @@ def load_run_times(root=ROOT):
     return json.loads((Path(root) / RUN_TIMES_FILE).read_text())
 
 
+SETTINGS_TABLE_START = "<!-- settings table: written by python -m gan_helpers.colab from gan_helpers/recipes.py -->"
+SETTINGS_TABLE_END = "<!-- end of settings table -->"
+
+
+def readme_with_settings_table(text):
+    """The README's text with the block between the settings-table markers rewritten from recipes.TrainSettings."""
+    from gan_helpers import recipes
+
+    start, end = text.find(SETTINGS_TABLE_START), text.find(SETTINGS_TABLE_END)
+    if start < 0 or end < start:
+        raise ValueError(f"README.md must hold the lines {SETTINGS_TABLE_START!r} and {SETTINGS_TABLE_END!r}")
+    return text[:start] + SETTINGS_TABLE_START + "\n" + recipes.markdown_table() + "\n" + text[end:]
+
+
 def regenerate(root=ROOT, check=False):
     """Rewrite (or, with check=True, only compare) every generated file; return those out of date."""
     root = Path(root).resolve()
     repo_url, run_times = repository_url(root), load_run_times(root)
     wanted = {}
+    readme = root / "README.md"
+    if readme.exists():
+        wanted[readme] = readme_with_settings_table(readme.read_text())
     for path in notebook_paths(root):
         if path.stem not in run_times:
             raise ValueError(f"{RUN_TIMES_FILE} has no run times for {path.stem}")

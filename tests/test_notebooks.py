@@ -12,7 +12,7 @@ import shutil
 import nbformat
 import pytest
 
-from gan_helpers import colab
+from gan_helpers import colab, recipes
 
 NOTEBOOKS = [
     "01_data_loading",
@@ -21,6 +21,7 @@ NOTEBOOKS = [
     "04_losses",
     "05_training_loop",
     "06_failure_modes",
+    "07_beyond_dcgan",
 ]
 
 
@@ -28,7 +29,7 @@ def load(name):
     return nbformat.read(colab.ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
 
 
-def test_the_six_notebooks_exist_in_order():
+def test_the_notebooks_exist_in_order():
     assert [path.stem for path in colab.notebook_paths()] == NOTEBOOKS
 
 
@@ -151,3 +152,20 @@ def test_recording_runs_a_notebook_as_nbval_does_and_joins_its_prints(tmp_path, 
     (outputs,) = stored["tiny"].values()
     assert [(output.output_type, output.text) for output in outputs] == [("stream", "1 1\nsecond\n")]
     assert "GAN_QUICK" not in os.environ and "GAN_STATIC_WIDGETS" not in os.environ  # Put back as they were.
+
+
+def test_every_setting_where_the_course_differs_from_plain_is_taught_in_07():
+    text = "\n".join(cell.source for cell in load("07_beyond_dcgan").cells if cell.cell_type == "markdown")
+    differing = recipes.recipe("plain").differences(recipes.recipe("course"))
+    assert differing  # The two recipes differ...
+    for name in differing:  # ...and the notebook names each setting that does, where it explains it.
+        assert f"`{name}`" in text, f"notebook 07 does not explain `{name}`"
+    headings = [line.lower() for line in text.splitlines() if line.startswith("## ")]
+    for rung in recipes.LADDER:  # Every trick it adds, kept or not, has a section of its own.
+        assert any(rung.name in heading for heading in headings), f"notebook 07 has no section on the {rung.name}"
+
+
+def test_notebook_05_trains_the_plain_recipe_it_proves():
+    sources = "\n".join(cell.source for cell in load("05_training_loop").cells if cell.cell_type == "code")
+    assert 'recipes.recipe("plain")' in sources and "training.make_gan(SETTINGS)" in sources
+    assert "runs.train_run(\n        run_dir, SETTINGS," in sources  # The run trains the settings the step was proved with.

@@ -1,0 +1,113 @@
+"""Exercise checks for notebook 07_beyond_dcgan: the held-then-cosine learning rate and the learned prior.
+
+Each check prints `Correct: ...` or `Not yet: <hint>` and returns True or False; it never raises
+on a wrong or broken answer, so the notebook runs with the unfinished starters.
+"""
+
+import math
+
+import numpy as np
+
+# (peak, progress, hold, floor): start, inside the hold, the hold's end, the middle of the fall, the end, past it.
+RATE_CASES = (
+    (2e-3, 0.0, 0.5, 0.05), (2e-3, 0.3, 0.5, 0.05), (2e-3, 0.5, 0.5, 0.05), (2e-3, 0.75, 0.5, 0.05),
+    (2e-3, 1.0, 0.5, 0.05), (1e-3, 0.25, 0.0, 0.1), (1e-3, 0.9, 0.2, 0.0),
+)
+# (prior, shares, momentum, floor): a plain move, a starved category held at the floor, a new category appearing.
+PRIOR_CASES = (
+    (np.full(4, 0.25), np.array([0.4, 0.3, 0.2, 0.1]), 0.99, 0.1),
+    (np.array([0.5, 0.3, 0.19, 0.01]), np.array([0.6, 0.4, 0.0, 0.0]), 0.9, 0.1),
+    (np.array([0.7, 0.1, 0.1, 0.1]), np.array([0.1, 0.1, 0.1, 0.7]), 0.5, 0.2),
+)
+
+
+def _call(function, *args):
+    """Call the learner's function; return (result, None) or (None, a 'Not yet' line naming the error)."""
+    if not callable(function):
+        return None, f"Not yet: pass your function itself (without calling it), got {type(function).__name__}."
+    try:
+        return function(*args), None
+    except Exception as error:  # A learner's bug must become a hint, never a crash.
+        return None, f"Not yet: your function raised {type(error).__name__}: {error}"
+
+
+def expected_rate(peak, progress, hold, floor):
+    """The held-then-cosine rate, as callbacks.held_cosine_rate computes it."""
+    from gan_helpers import callbacks
+
+    return callbacks.held_cosine_rate(peak, progress, hold, floor)
+
+
+def check_held_cosine_rate(rate_at):
+    """Check a function (peak, progress, hold, floor) -> the learning rate at that share of a run."""
+    for peak, progress, hold, floor in RATE_CASES:
+        answer, problem = _call(rate_at, peak, progress, hold, floor)
+        if problem:
+            print(problem)
+            return False
+        try:
+            answer = float(answer)
+        except (TypeError, ValueError):
+            print(f"Not yet: return one number, the learning rate, got {answer!r}.")
+            return False
+        expected = expected_rate(peak, progress, hold, floor)
+        if math.isclose(answer, expected, rel_tol=1e-6, abs_tol=1e-12):
+            continue
+        case = f"peak={peak:g}, progress={progress:g}, hold={hold:g}, floor={floor:g}"
+        plain_cosine = peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
+        if math.isclose(answer, plain_cosine, rel_tol=1e-6):
+            print(f"Not yet: for {case} the rate should still be held. Measure the fall from the end of the hold: "
+                  "(progress - hold) / (1 - hold), and no less than 0.")
+        elif math.isclose(answer, peak * 0.5 * (1 + math.cos(math.pi * max(0.0, progress - hold) / (1 - hold))), rel_tol=1e-6):
+            print(f"Not yet: for {case} the rate falls to 0; it should end at floor * peak: "
+                  "peak * (floor + (1 - floor) * cosine).")
+        else:
+            print(f"Not yet: for {case} you returned {answer:.6g}, expected {expected:.6g}. Hold the peak until `hold`, "
+                  "then follow half a cosine from 1 down to 0 and map it onto [floor * peak, peak].")
+        return False
+    print("Correct: the rate stays at its peak for the first `hold` of the run, then falls along half a cosine to "
+          "`floor` times the peak. callbacks.CosineLearningRate sets both optimizers' rates this way before every step.")
+    return True
+
+
+def expected_prior(prior, shares, momentum, floor):
+    """The learned prior after one move, as tricks.LearnedPrior.move_towards makes it (in NumPy)."""
+    moved = momentum * np.asarray(prior, np.float64) + (1.0 - momentum) * np.asarray(shares, np.float64)
+    moved = np.maximum(moved, floor / len(moved))
+    return moved / moved.sum()
+
+
+def check_prior_update(update_prior):
+    """Check a function (prior, shares, momentum, floor) -> the category prior after one move."""
+    for prior, shares, momentum, floor in PRIOR_CASES:
+        answer, problem = _call(update_prior, prior.copy(), shares.copy(), momentum, floor)
+        if problem:
+            print(problem)
+            return False
+        try:
+            answer = np.asarray(answer, dtype=np.float64)
+        except (TypeError, ValueError):
+            print(f"Not yet: return an array with one probability per category, got {answer!r}.")
+            return False
+        expected = expected_prior(prior, shares, momentum, floor)
+        if answer.shape == expected.shape and np.allclose(answer, expected, atol=1e-9):
+            continue
+        case = f"momentum={momentum}, floor={floor}"
+        if answer.shape != expected.shape:
+            print(f"Not yet: return one probability per category, shape {expected.shape}, got shape {answer.shape}.")
+        elif not np.isclose(answer.sum(), 1.0):
+            print(f"Not yet: for {case} your prior sums to {answer.sum():.4f}. Divide by the sum at the end, so it is a "
+                  "probability again.")
+        elif np.allclose(answer, expected_prior(prior, shares, 1.0 - momentum, floor)):
+            print(f"Not yet: for {case} you moved almost all the way. momentum is the share that stays: "
+                  "momentum * prior + (1 - momentum) * shares.")
+        elif np.allclose(answer, expected_prior(prior, shares, momentum, 0.0)):
+            print(f"Not yet: for {case} a starved category fell below the floor. No category may go under "
+                  "floor / number of categories (np.maximum) before you normalise.")
+        else:
+            print(f"Not yet: for {case} you returned {np.round(answer, 4)}, expected {np.round(expected, 4)}.")
+        return False
+    print("Correct: each category keeps most of its old probability and moves a little towards how often the code "
+          "head sees it among real digits, never below the floor. That is tricks.LearnedPrior.move_towards, run "
+          "after every discriminator update.")
+    return True

@@ -68,7 +68,6 @@ class TrickGAN(GAN):
         self.tricks = list(tricks)
         for trick in self.tricks:
             trick.attach(self)
-        self.built = True  # Networks a trick added made Keras mark the GAN unbuilt again.
 
     def find_trick(self, kind):
         """The trick of class `kind` this GAN uses, or None."""

@@ -388,7 +388,8 @@ def run_toy(args):
     if args.out.suffix.lower() != ".npy":
         raise ValueError(f"--out must end in .npy, got {str(args.out)!r}")
     import_tensorflow_quietly()
-    from gan_helpers import runs, toy
+    from gan_helpers import runs
+    from gan_helpers.lab import toy
 
     runs.check_writable(args.out.parent)
     result = toy.train(args.method, dataset=args.dataset, seed=args.seed, steps=args.steps)

@@ -111,7 +111,7 @@ def load_classifier(path=CLASSIFIER_PATH):
     """Return (classifier, (feature mean, feature covariance)) from the archive train_classifier writes."""
     path = Path(path)
     if not path.exists():
-        raise ValueError(f"no classifier weights at {path}: retrain them with python -m gan_helpers.train_classifier")
+        raise ValueError(f"no classifier weights at {path}: retrain them with python -m tools.train_classifier")
     classifier = build_classifier()
     with np.load(path) as archive:
         classifier.set_weights([archive[name] for name in sorted(archive.files) if name.startswith("weight_")])

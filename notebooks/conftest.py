@@ -12,6 +12,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 def pytest_collection_modifyitems(items):
     """Give nbval the expected outputs of the NBVAL_CHECK_OUTPUT cells (kept outside the notebooks)."""
-    from gan_helpers import colab
+    from tools import colab
 
     colab.give_nbval_expected_outputs(items)

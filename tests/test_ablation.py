@@ -61,8 +61,10 @@ def test_memorisation_scores_the_training_digits_and_unseen_ones(offline_digits)
 
 @pytest.mark.parametrize("args, message", [(["--epochs", "0"], "the budget must be positive"), (["--epochs", "1", "--only", "nope"], "no configuration 'nope'")])
 def test_the_command_refuses_a_bad_budget_or_name(args, message, capsys):
+    from tools import ablation as ablation_tool
+
     with pytest.raises(SystemExit) as stop:
-        ablation.main(args)
+        ablation_tool.main(args)
     assert stop.value.code == 2 and message in capsys.readouterr().err
 
 

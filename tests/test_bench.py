@@ -1,12 +1,16 @@
 """The equal-budget benchmark: the TF tutorial's DCGAN against the course's default."""
 
 import subprocess
+from pathlib import Path
 import sys
 
 import numpy as np
 import pytest
 
-from gan_helpers import bench, evaluation
+from gan_helpers import evaluation
+from tools import bench
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 class StepClock:
@@ -64,7 +68,7 @@ def test_bench_runs_end_to_end_in_seconds(monkeypatch, capsys):
 
 @pytest.mark.parametrize("arguments", [["--minutes", "0"], ["--minutes", "soon"], ["--num", "-3"]])
 def test_bad_bench_arguments_exit_2_with_one_line(arguments):
-    completed = subprocess.run([sys.executable, "-m", "gan_helpers.bench", *arguments], capture_output=True, text=True)
+    completed = subprocess.run([sys.executable, "-m", "tools.bench", *arguments], capture_output=True, text=True, cwd=REPO)
     assert completed.returncode == 2
     assert len(completed.stderr.strip().splitlines()) == 1 and "expected" in completed.stderr
 

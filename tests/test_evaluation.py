@@ -14,7 +14,7 @@ def held_out():
 
 
 def test_the_shipped_classifier_is_small_and_accurate_on_held_out_digits(held_out):
-    from gan_helpers import train_classifier
+    from tools import train_classifier
 
     size = evaluation.CLASSIFIER_PATH.stat().st_size
     accuracy = train_classifier.held_out_accuracy()
@@ -40,7 +40,7 @@ def test_stored_feature_statistics_match_the_classifier(held_out):
 
 
 def test_retraining_script_writes_weights_that_load(tmp_path):
-    from gan_helpers import train_classifier
+    from tools import train_classifier
 
     path = tmp_path / "classifier.npz"
     assert train_classifier.main(["--epochs", "1", "--out", str(path)]) == 0

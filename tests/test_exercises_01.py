@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from gan_helpers import data, exercises_01 as exercises
+from gan_helpers import data
+from gan_helpers.lab import exercises_01 as exercises
 
 
 def output(capsys):

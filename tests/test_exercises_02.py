@@ -3,7 +3,7 @@
 import pytest
 from keras import layers
 
-from gan_helpers import exercises_02 as exercises
+from gan_helpers.lab import exercises_02 as exercises
 
 
 def keras_size(input_size, kernel_size, strides, padding):

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from gan_helpers import exercises_03 as exercises
+from gan_helpers.lab import exercises_03 as exercises
 
 
 def sigmoid(logit):

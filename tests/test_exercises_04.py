@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from gan_helpers import exercises_04 as exercises
+from gan_helpers.lab import exercises_04 as exercises
 from gan_helpers import losses
 
 

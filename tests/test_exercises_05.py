@@ -2,7 +2,7 @@ import math
 
 import tensorflow as tf
 
-from gan_helpers import exercises_05 as exercises
+from gan_helpers.lab import exercises_05 as exercises
 from gan_helpers import losses
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from gan_helpers import exercises_06 as exercises
+from gan_helpers.lab import exercises_06 as exercises
 from gan_helpers import losses
 
 

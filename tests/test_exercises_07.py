@@ -3,7 +3,7 @@ import math
 import numpy as np
 
 from gan_helpers import callbacks
-from gan_helpers import exercises_07 as exercises
+from gan_helpers.lab import exercises_07 as exercises
 
 
 def rate_right(peak, progress, hold, floor):

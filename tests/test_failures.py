@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_helpers import config, evaluation, failures, losses, models, training
+from gan_helpers import config, evaluation, losses, models, training
+from gan_helpers.lab import failures
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import shutil
 import nbformat
 import pytest
 
-from gan_helpers import colab, recipes
+from gan_helpers import recipes
+from tools import colab
 
 NOTEBOOKS = [
     "01_data_loading",
@@ -35,7 +36,7 @@ def test_the_notebooks_exist_in_order():
 
 def test_generated_files_are_up_to_date():
     # Badges, install lines, run times, formatting and colab_links.md all follow pyproject.toml.
-    assert colab.regenerate(check=True) == [], "run: python -m gan_helpers.colab"
+    assert colab.regenerate(check=True) == [], "run: python -m tools.colab"
 
 
 def test_colab_links_lists_every_notebook_with_its_link():
@@ -68,7 +69,7 @@ def test_every_checked_cell_has_its_expected_output():
     assert sorted(expected) == NOTEBOOKS
     for name in NOTEBOOKS:
         checked = [cell.id for cell in load(name).cells if colab.is_checked(cell)]
-        assert sorted(expected[name]) == sorted(checked), f"{name}: run python -m gan_helpers.colab --record"
+        assert sorted(expected[name]) == sorted(checked), f"{name}: run python -m tools.colab --record"
         assert all(expected[name][cell_id] for cell_id in checked), f"{name}: a checked cell expects no output"
 
 
@@ -115,7 +116,7 @@ def test_every_notebook_opens_and_closes_the_same_way(name):
 def test_notebooks_import_the_library_instead_of_pasting_it(name):
     sources = "\n".join(cell.source for cell in load(name).cells if cell.cell_type == "code")
     assert "from gan_helpers import" in sources
-    assert f"from gan_helpers import exercises_{name[:2]} as exercises" in sources  # Each its own checks.
+    assert f"from gan_helpers.lab import exercises_{name[:2]} as exercises" in sources  # Each its own checks.
 
 
 def test_a_new_repository_url_reaches_every_generated_file(tmp_path):

@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from gan_helpers import config, toy
+from gan_helpers import config
+from gan_helpers.lab import toy
 from tests.test_cli import cli
 
 

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from gan_helpers import config, evaluation, losses, models, pretrained, recipes, training, widgets
+from gan_helpers import config, evaluation, losses, models, pretrained, recipes, training
+from gan_helpers.lab import widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -241,7 +242,7 @@ def test_a_kernel_without_a_browser_keeps_the_picture_and_note(monkeypatch):
     monkeypatch.setenv("GAN_QUICK", "1")
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     notebook = run_in_a_kernel_without_a_browser([
-        "from gan_helpers import widgets\nwidgets.loss_explorer()",
+        "from gan_helpers.lab import widgets\nwidgets.loss_explorer()",
         "from matplotlib.figure import Figure\n"
         "def draw(amount, progress=None):\n    progress(1, 1)\n    return Figure(figsize=(1, 1))\n"
         "widgets.Explorer([widgets.Panel('trains', 'Trains', draw, {'amount': widgets.Control('amount', 1, 0, 2, 1)}, button='Train')])",

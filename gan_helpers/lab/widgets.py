@@ -754,7 +754,7 @@ TOY_LEARNING_RATE_RANGE = (1e-4, 1e-2)
 
 def train_toy_panel(method, d_learning_rate, g_learning_rate, steps, dataset="ring", seed=config.DEFAULT_SEED, progress=None):
     """Train one toy run and draw its samples over the discriminator's heat map, titled with its scores."""
-    from gan_helpers import toy
+    from gan_helpers.lab import toy
 
     result = toy.train(method, dataset, seed=seed, steps=steps, d_learning_rate=d_learning_rate,
                        g_learning_rate=g_learning_rate, progress=progress)
@@ -765,7 +765,7 @@ def train_toy_panel(method, d_learning_rate, g_learning_rate, steps, dataset="ri
 
 def toy_lab(dataset="ring", seed=0, steps=None):
     """GAN Lab on the ring in a notebook: a method, both learning rates and the steps, then Train (notebook 06)."""
-    from gan_helpers import toy
+    from gan_helpers.lab import toy
 
     low, high = TOY_LEARNING_RATE_RANGE
     steps = config.default_toy_steps() if steps is None else steps

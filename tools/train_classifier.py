@@ -1,7 +1,7 @@
 """Retrain the evaluation classifier on 4,000 offline digits and report its accuracy on the other 1,000.
 
-    python -m gan_helpers.train_classifier            # writes gan_helpers/weights/classifier.npz
-    python -m gan_helpers.train_classifier --out FILE.npz --epochs 3
+    python -m tools.train_classifier            # writes gan_helpers/weights/classifier.npz
+    python -m tools.train_classifier --out FILE.npz --epochs 3
 
 Small random shifts, rotations and zooms stand in for the 55,000 digits the offline set lacks.
 """
@@ -66,7 +66,7 @@ def held_out_accuracy(classifier=None, images=None, labels=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m gan_helpers.train_classifier", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.train_classifier", description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS, help=f"passes over the 4,000 digits (default {DEFAULT_EPOCHS})")
     parser.add_argument("--seed", type=int, default=config.DEFAULT_SEED, help="random seed")
     parser.add_argument("--out", type=Path, default=evaluation.CLASSIFIER_PATH, help="where to write the weights")

@@ -1,4 +1,4 @@
-"""`python -m gan_helpers.bench`: the TensorFlow DCGAN tutorial against this course's default, at equal time.
+"""`python -m tools.bench`: the TensorFlow DCGAN tutorial against this course's default, at equal time.
 
 Both train, one after the other in one process, on the same digits and machine, for the same
 wall-clock budget; then each draws 2,000 digits for `gan_helpers.evaluation`. The tutorial's
@@ -7,7 +7,7 @@ networks (`models.dcgan_generator` and `models.dcgan_discriminator`), Adam(1e-4)
 batches of 256, and its `train_step`, which updates both networks at once from one noise batch.
 The course's side is exactly `python -m gan_helpers train --minutes M`.
 
-    python -m gan_helpers.bench --minutes 5
+    python -m tools.bench --minutes 5
 
 `--throughput` adds the training speed (images per second) of every `--model` pair.
 """
@@ -164,7 +164,7 @@ def machine():
 def main(argv=None):
     from gan_helpers import cli
 
-    parser = cli.Parser(prog="python -m gan_helpers.bench", description=__doc__.splitlines()[0])
+    parser = cli.Parser(prog="python -m tools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=cli.positive_float, default=5.0, help="training budget for each side (default 5)")
     parser.add_argument("--num", type=cli.positive_int, default=2_000, help="digits each side draws for the evaluation")
     parser.add_argument("--throughput", action="store_true", help="also time every --model pair (images per second)")

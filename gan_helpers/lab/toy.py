@@ -572,8 +572,3 @@ def plot_losses(result):
     axes.set(xlabel="step", title=f"Losses: {result.method} on the {result.dataset}, seed {result.seed}")
     axes.legend()
     return figure
-
-
-if __name__ == "__main__":
-    # `python -m gan_helpers.toy` trains every method with every seed at the default budget and prints the table.
-    print(markdown_table(compare(progress=print)))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import keras
 
-from gan_helpers import checkpoints, training, viz
+from gan_helpers import checkpoints, checks, training, viz
 
 SAMPLES_DIR = "samples"
 
@@ -196,29 +196,46 @@ class StopOnNaN(keras.callbacks.Callback):
 
 
 class TimeBudget(keras.callbacks.Callback):
-    """Stop at the first epoch boundary after `minutes`; stop mid-epoch once 10% past the budget.
+    """Stop training once `minutes` of it have passed: at the next epoch end, or mid-epoch once `grace` times over.
 
-    The mid-epoch stop matters when one epoch is long (60,000 digits on a CPU): the partial
-    epoch is still logged and checkpointed, so no training is lost.
+    By default the clock runs from the start of training and a run stops mid-epoch 10% past the
+    budget, so one long epoch (60,000 digits on a CPU) cannot overrun it; the partial epoch is
+    still logged and checkpointed. With `steps_only`, it counts only the time from the start of each
+    step to this callback (work placed after it in the callback list, such as measuring, is free),
+    the first `warmup_steps` steps (tracing and compiling) are free too, and `elapsed` holds the
+    seconds counted after each step: notebook 06's equal budgets, with `grace` 1.
     """
 
-    def __init__(self, minutes, clock=time.monotonic, report=False):
+    def __init__(self, minutes, clock=time.monotonic, report=False, grace=1.1, steps_only=False, warmup_steps=0):
         super().__init__()
-        self.budget_seconds = 60.0 * minutes
+        self.budget_seconds = 60.0 * checks.positive_number("minutes", minutes)
+        self.warmup_steps = checks.whole_number("warmup_steps", warmup_steps, 0)
         self.clock = clock
         self.report = report  # Print one line per epoch (fit's own "Epoch N/M" has no M under a budget).
+        self.grace = grace
+        self.steps_only = steps_only
         self.start = None
+        self.elapsed = []
         self.stopped_mid_epoch = False
         self.stopped = False
 
     def on_train_begin(self, logs=None):
         self.start = self.clock()
+        self.elapsed, self._spent, self._step_start = [], 0.0, None
 
     def elapsed_seconds(self):
-        return self.clock() - self.start
+        """The training time counted so far."""
+        return self._spent if self.steps_only else self.clock() - self.start
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._step_start = self.clock()
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.elapsed_seconds() >= 1.1 * self.budget_seconds:
+        if self.steps_only:
+            if len(self.elapsed) >= self.warmup_steps:
+                self._spent += self.clock() - self._step_start
+            self.elapsed.append(self._spent)
+        if self.elapsed_seconds() >= self.grace * self.budget_seconds:
             self.model.stop_training = self.stopped = self.stopped_mid_epoch = True
 
     def on_epoch_end(self, epoch, logs=None):

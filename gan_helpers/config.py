@@ -7,6 +7,8 @@ run in seconds. Nothing else changes in quick mode: explicit arguments always wi
 import os
 import platform
 
+from gan_helpers import checks
+
 DEFAULT_SEED = 42  # Seeds training, noise and the fixed noise batch of the sample grids.
 DATA_ORDER_SEED = 0  # Shuffles the data once on loading, so any prefix holds every class.
 EVALUATION_SPLIT_SEED = 1  # Picks the 1,000 offline digits the evaluation classifier never trains on.
@@ -86,8 +88,7 @@ def set_seed(seed=DEFAULT_SEED):
     """Seed Python, NumPy and TensorFlow in one call (keras.utils.set_random_seed)."""
     import keras
 
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    checks.whole_number("seed", seed, 0, expected="a non-negative integer")
     keras.utils.set_random_seed(seed)
     return seed
 

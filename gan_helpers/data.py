@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_helpers import config
+from gan_helpers import checks, config
 
 SOURCES = ("auto", "offline", "keras", "fashion")
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")  # Debian's dataset-fashion-mnist package.
@@ -32,8 +32,8 @@ def load_mnist(source="auto", max_images=None, verbose=True):
     """
     if max_images is None:
         max_images = config.default_max_images()
-    elif not isinstance(max_images, int) or isinstance(max_images, bool) or max_images < 1:
-        raise ValueError(f"max_images must be a positive integer or None, got {max_images!r}")
+    else:
+        checks.whole_number("max_images", max_images, 1, expected="a positive integer or None")
     images, labels, description = _load_source(source)
     order = np.random.default_rng(config.DATA_ORDER_SEED).permutation(len(images))
     if max_images is not None:
@@ -217,8 +217,7 @@ def make_dataset(images, batch_size, seed=config.DEFAULT_SEED):
         images = images[..., np.newaxis]  # (N, 28, 28) -> (N, 28, 28, 1)
     if images.ndim != 4:
         raise ValueError(f"images must have shape (N, height, width) or (N, height, width, 1), got {images.shape}")
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    checks.positive_int("batch_size", batch_size)
     if batch_size > len(images):
         raise ValueError(f"batch_size {batch_size} is larger than the {len(images)} images: no full batch to train on")
     dataset = tf.data.Dataset.from_tensor_slices(images.astype(np.float32))

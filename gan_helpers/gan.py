@@ -9,7 +9,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from gan_helpers import config, losses
+from gan_helpers import checks, config, losses
 
 
 def replica_share(loss):
@@ -58,8 +58,7 @@ class GAN(keras.Model):
         super().compile(**kwargs)
         losses.check_loss_name(loss)
         losses.check_label_smoothing(loss, label_smoothing)
-        if isinstance(d_steps, bool) or not isinstance(d_steps, int) or d_steps < 1:
-            raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}")
+        checks.positive_int("d_steps", d_steps)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         self.loss_name = loss

@@ -75,7 +75,8 @@ def generator_loss(name, fake_logits):
 def gradient_penalty(discriminator, real_images, fake_images, alpha):
     """WGAN-GP's penalty: mean of (||grad D(x_hat)|| - 1)^2 at x_hat = alpha * real + (1 - alpha) * fake.
 
-    `alpha` has shape (batch, 1, 1, 1) with values in [0, 1]: one mixing weight per image.
+    `alpha` holds one mixing weight in [0, 1] per example, shaped to broadcast: (batch, 1, 1, 1) for
+    images, (batch, 1) for the 2-D toy's points. `discriminator` is called as discriminator(x, training=True).
     """
     import tensorflow as tf
 
@@ -83,8 +84,8 @@ def gradient_penalty(discriminator, real_images, fake_images, alpha):
     with tf.GradientTape() as tape:
         tape.watch(mixed_images)
         mixed_logits = discriminator(mixed_images, training=True)
-    gradients = tape.gradient(mixed_logits, mixed_images)  # (batch, 28, 28, 1)
-    norms = ops.sqrt(ops.sum(ops.square(gradients), axis=[1, 2, 3]) + 1e-12)  # (batch,)
+    gradients = tape.gradient(mixed_logits, mixed_images)  # the shape of the examples: (batch, 28, 28, 1)
+    norms = ops.sqrt(ops.sum(ops.square(gradients), axis=tuple(range(1, len(gradients.shape)))) + 1e-12)  # (batch,)
     return ops.mean(ops.square(norms - 1.0))
 
 

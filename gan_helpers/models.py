@@ -9,7 +9,7 @@ Introduced in notebooks 02_generator and 03_discriminator.
 import keras
 from keras import layers, ops
 
-from gan_helpers import config
+from gan_helpers import checks, config
 
 IMAGE_SHAPE = (28, 28, 1)
 
@@ -300,8 +300,7 @@ def build_generator(name="fast", latent_dim=100, num_codes=0, learned_prior=Fals
     noise; the GAN then learns, without labels, to draw a different kind of digit for each.
     """
     builder = _lookup(GENERATORS, name, "generator")
-    if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim < 1:
-        raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}")
+    checks.positive_int("latent_dim", latent_dim)
     if not isinstance(num_codes, int) or isinstance(num_codes, bool) or not 0 <= num_codes < latent_dim:
         raise ValueError(f"num_codes must be an integer from 0 to latent_dim - 1 = {latent_dim - 1}, got {num_codes!r}")
     generator = builder(latent_dim)

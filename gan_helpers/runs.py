@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_helpers import checkpoints, config, recipes
+from gan_helpers import checkpoints, checks, config, recipes
 
 CONFIG_FILE = "config.json"
 GENERATOR_FILE = "generator.keras"
@@ -129,8 +129,8 @@ def seconds_so_far(history_path):
 
 def check_budget(epochs, minutes):
     """Raise ValueError unless `epochs` is None or a positive integer and `minutes` None or positive."""
-    if epochs is not None and (not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1):
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    if epochs is not None:
+        checks.positive_int("epochs", epochs)
     if minutes is not None and not minutes > 0:
         raise ValueError(f"minutes must be a positive number, got {minutes!r}")
 
@@ -275,7 +275,6 @@ def sample_digits(generator, num_images, seed=config.DEFAULT_SEED):
     """Return `num_images` generated digits as uint8 of shape (num_images, 28, 28)."""
     from gan_helpers import training, viz
 
-    if not isinstance(num_images, int) or isinstance(num_images, bool) or num_images < 1:
-        raise ValueError(f"the number of digits must be a positive integer, got {num_images!r}")
+    checks.positive_int("the number of digits", num_images)
     noise = training.fixed_noise(num_images, generator.input_shape[-1], seed)
     return viz.to_uint8_images(training.generate_images(generator, noise))

@@ -12,7 +12,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from gan_helpers import config, models, recipes
+from gan_helpers import checks, config, models, recipes
 
 # fit() defaults to shuffle=True and Keras 3 then warns that a tf.data.Dataset is not reshuffled by
 # fit; make_dataset reshuffles every epoch itself, so the warning would only confuse learners.
@@ -35,8 +35,7 @@ def category_noise(num_codes, latent_dim, per_category, seed=config.DEFAULT_SEED
     whatever its prior (only which value is largest reaches the generator's layers).
     Introduced in notebook 05_training_loop, to show what each category learnt to draw.
     """
-    if not isinstance(num_codes, int) or isinstance(num_codes, bool) or not 0 < num_codes < latent_dim:
-        raise ValueError(f"num_codes must be an integer from 1 to latent_dim - 1 = {latent_dim - 1}, got {num_codes!r}")
+    checks.whole_number("num_codes", num_codes, 1, latent_dim - 1, f"an integer from 1 to latent_dim - 1 = {latent_dim - 1}")
     noise = fixed_noise(num_codes * per_category, latent_dim, seed)
     categories = np.repeat(np.arange(num_codes), per_category)
     noise[np.arange(len(noise)), categories] = 10.0  # Gumbel value about 53 against at most about 12 for the others.

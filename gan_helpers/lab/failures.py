@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_helpers import config, data, evaluation, losses, training
+from gan_helpers import callbacks, checks, config, data, evaluation, losses, training
 
 STEP_COLUMNS = ("d_loss", "g_loss", "real_score", "fake_score", "g_grad_norm")
 WRAPPED_LAYERS = (keras.layers.Dense, keras.layers.Conv2D)  # The layers with a kernel that spectral norm rescales.
@@ -90,8 +90,7 @@ class ExtraGeneratorSteps(keras.callbacks.Callback):
 
     def __init__(self, extra_steps, batch_size):
         super().__init__()
-        if not isinstance(extra_steps, int) or isinstance(extra_steps, bool) or extra_steps < 0:
-            raise ValueError(f"extra_steps must be an integer >= 0, got {extra_steps!r}")
+        checks.whole_number("extra_steps", extra_steps, 0)
         self.extra_steps = extra_steps
         self.batch_size = batch_size
         self._generator_step = None
@@ -123,44 +122,14 @@ def train_steps(gan, images, steps, batch_size=64, probe_noise=None, extra_gener
     The data are repeated as often as needed, so runs of different settings get the same number
     of steps: an equal budget. `probe_noise` is the fixed batch for the gradient norm.
     """
-    check_positive_int("steps", steps)
+    checks.positive_int("steps", steps)
     return _fit(gan, images, steps, batch_size, probe_noise, extra_generator_steps, seed).results()
 
 
-class TimeBudget(keras.callbacks.Callback):
-    """Stop fit() once its training steps have taken `seconds` of wall-clock time.
-
-    The clock runs from the start of each step to the end of the callbacks placed before this one,
-    so work that only measures (StepLog, placed after it) costs no budget. The first
-    `warmup_steps` steps are free, because they include tracing and compiling, whose cost does
-    not depend on how long you train. `elapsed` holds the training seconds after each step.
-    """
-
-    def __init__(self, seconds, warmup_steps=1, clock=time.perf_counter):
-        super().__init__()
-        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 < seconds < float("inf"):
-            raise ValueError(f"seconds must be a positive number, got {seconds!r}")
-        if not isinstance(warmup_steps, int) or isinstance(warmup_steps, bool) or warmup_steps < 0:
-            raise ValueError(f"warmup_steps must be an integer >= 0, got {warmup_steps!r}")
-        self.seconds = seconds
-        self.warmup_steps = warmup_steps
-        self.clock = clock
-        self.elapsed = []
-        self._spent = 0.0
-        self._step_start = None
-
-    def on_train_begin(self, logs=None):
-        self.elapsed, self._spent = [], 0.0
-
-    def on_train_batch_begin(self, batch, logs=None):
-        self._step_start = self.clock()
-
-    def on_train_batch_end(self, batch, logs=None):
-        if len(self.elapsed) >= self.warmup_steps:
-            self._spent += self.clock() - self._step_start
-        self.elapsed.append(self._spent)
-        if self._spent >= self.seconds:
-            self.model.stop_training = True
+def time_budget(seconds, clock=time.perf_counter):
+    """A callbacks.TimeBudget that stops at the first step past `seconds` of training steps, the first step free."""
+    return callbacks.TimeBudget(checks.positive_number("seconds", seconds) / 60, clock=clock, grace=1.0, steps_only=True,
+                                warmup_steps=1)
 
 
 def train_for_seconds(gan, images, seconds, batch_size=64, probe_noise=None, extra_generator_steps=0,
@@ -169,20 +138,16 @@ def train_for_seconds(gan, images, seconds, batch_size=64, probe_noise=None, ext
 
     An equal budget in time rather than in steps: a remedy that makes each step dearer (more
     discriminator steps, a gradient penalty) gets fewer steps, as it would in practice. The first
-    step (tracing and compiling) and the measuring after each step are free; see TimeBudget. The
-    history has one more column, "seconds": the training seconds spent after each step.
+    step (tracing and compiling) and the measuring after each step are free (callbacks.TimeBudget
+    with steps_only). The history has one more column, "seconds": the training seconds spent after each step.
     """
-    check_positive_int("max_steps", max_steps)
-    budget = TimeBudget(seconds)
+    checks.positive_int("max_steps", max_steps)
+    budget = time_budget(seconds)
     history = _fit(gan, images, max_steps, batch_size, probe_noise, extra_generator_steps, seed, budget).results()
     history["seconds"] = np.asarray(budget.elapsed, dtype=np.float64)
     return history
 
 
-def check_positive_int(name, value):
-    """Raise ValueError unless `value` is an integer >= 1."""
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
 def class_coverage(class_histogram, min_share=COVERAGE_SHARE):
@@ -239,17 +204,13 @@ def _flat(images):
     return images.reshape(len(images), -1).astype(np.float32)
 
 
-def pairwise_distances(images, other_images):
-    """Euclidean distances between every image of `images` and every one of `other_images`: shape (N, M)."""
-    return evaluation.pairwise_distances(_flat(images), _flat(other_images))
-
-
 def mean_pairwise_distance(images):
     """The mean Euclidean distance between two different images of the batch: 0 when all are identical."""
-    count = len(_flat(images))
+    flat = _flat(images)
+    count = len(flat)
     if count < 2:
         raise ValueError(f"mean_pairwise_distance needs at least 2 images, got {count}")
-    distances = pairwise_distances(images, images)
+    distances = evaluation.pairwise_distances(flat, flat)  # (N, N)
     return float(distances.sum() / (count * (count - 1)))
 
 
@@ -258,7 +219,8 @@ def nearest_labels(images, reference_images, reference_labels, chunk=128):
     reference_labels = np.asarray(reference_labels)
     if len(reference_labels) != len(reference_images):
         raise ValueError(f"got {len(reference_images)} reference images but {len(reference_labels)} labels")
-    labels = [reference_labels[pairwise_distances(images[start:start + chunk], reference_images).argmin(1)]
+    flat_references = _flat(reference_images)
+    labels = [reference_labels[evaluation.pairwise_distances(_flat(images[start:start + chunk]), flat_references).argmin(1)]
               for start in range(0, len(images), chunk)]
     return np.concatenate(labels)
 

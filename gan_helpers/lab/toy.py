@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from gan_helpers import config, losses
+from gan_helpers import checks, config, losses
 
 RING_MODES, RING_RADIUS, RING_STD = 8, 2.0, 0.02  # As in the Unrolled GAN, VEEGAN and PacGAN papers.
 GRID_SIDE, GRID_SPACING, GRID_STD = 5, 2.0, 0.05  # Modes at -4, -2, 0, 2, 4 on both axes (VEEGAN, PacGAN).
@@ -300,13 +300,13 @@ class ToyGAN:
         noise = keras.random.normal((self.batch_size, self.latent_dim), seed=self.seed_generator)
         return self.generator(noise, training=True)
 
-    def logits(self, points, weights=None):
+    def logits(self, points, weights=None, training=True):
         """The discriminator's logits for `points`, with its own weights or with the tensors `weights`."""
         view = discriminator_view(points, self.discriminator)
         if weights is None:
-            return self.discriminator(view, training=True)
+            return self.discriminator(view, training=training)
         logits, _ = self.discriminator.stateless_call(weights, self.discriminator.non_trainable_variables, view,
-                                                      training=True)
+                                                      training=training)
         return logits
 
     def d_loss(self, real_points, fake_points, weights=None):
@@ -314,14 +314,8 @@ class ToyGAN:
         d_loss = losses.discriminator_loss(self.loss_name, self.logits(real_points, weights),
                                            self.logits(fake_points, weights))
         if self.method == "wgan-gp":
-            alpha = keras.random.uniform((self.batch_size, 1), seed=self.seed_generator)
-            mixed_points = alpha * real_points + (1.0 - alpha) * fake_points
-            with tf.GradientTape() as tape:
-                tape.watch(mixed_points)
-                mixed_logits = self.logits(mixed_points)
-            gradients = tape.gradient(mixed_logits, mixed_points)  # (batch, 2)
-            norms = ops.sqrt(ops.sum(ops.square(gradients), axis=1) + 1e-12)
-            d_loss += GRADIENT_PENALTY_WEIGHT * ops.mean(ops.square(norms - 1.0))
+            alpha = keras.random.uniform((self.batch_size, 1), seed=self.seed_generator)  # One weight a point.
+            d_loss += GRADIENT_PENALTY_WEIGHT * losses.gradient_penalty(self.logits, real_points, fake_points, alpha)
         return d_loss
 
     def d_step(self):
@@ -393,10 +387,6 @@ def cosine(learning_rate, steps):
     return keras.optimizers.schedules.CosineDecay(learning_rate, steps, alpha=LEARNING_RATE_FLOOR)
 
 
-def check_positive_int(name, value):
-    """Raise ValueError unless `value` is an integer >= 1."""
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
 def train(method="vanilla", dataset="ring", seed=config.TOY_SEEDS[0], steps=None, batch_size=DEFAULT_BATCH_SIZE,
@@ -414,15 +404,14 @@ def train(method="vanilla", dataset="ring", seed=config.TOY_SEEDS[0], steps=None
     steps = config.default_toy_steps() if steps is None else steps
     for name, value in (("steps", steps), ("batch_size", batch_size), ("latent_dim", latent_dim),
                         ("num_samples", num_samples)):
-        check_positive_int(name, value)
+        checks.positive_int(name, value)
     if snapshot_every is not None:
-        check_positive_int("snapshot_every", snapshot_every)
+        checks.positive_int("snapshot_every", snapshot_every)
     if batch_size % GROUP_SIZE:
         raise ValueError(f"batch_size must be a multiple of {GROUP_SIZE}, for the groups of PacGAN and the spread "
                          f"feature, got {batch_size}")
     for name, value in (("d_learning_rate", d_learning_rate), ("g_learning_rate", g_learning_rate)):
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < float("inf"):
-            raise ValueError(f"{name} must be a positive number, got {value!r}")
+        checks.positive_number(name, value)
     seed = config.set_seed(seed)  # Raises ValueError unless a non-negative integer.
     gan = ToyGAN(method, dataset, seed, int(steps), int(batch_size), int(latent_dim), d_learning_rate, g_learning_rate)
     noise = np.random.default_rng(seed).standard_normal((num_samples, latent_dim)).astype(np.float32)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
 
 

@@ -1,8 +1,8 @@
 """The equal-budget benchmark: the TF tutorial's DCGAN against the course's default."""
 
 import subprocess
-from pathlib import Path
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest

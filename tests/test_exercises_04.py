@@ -4,8 +4,8 @@ import keras
 import numpy as np
 import pytest
 
-from gan_helpers.lab import exercises_04 as exercises
 from gan_helpers import losses
+from gan_helpers.lab import exercises_04 as exercises
 
 
 def softplus(x):

@@ -2,8 +2,8 @@ import math
 
 import tensorflow as tf
 
-from gan_helpers.lab import exercises_05 as exercises
 from gan_helpers import losses
+from gan_helpers.lab import exercises_05 as exercises
 
 
 def test_discriminator_updates_right_answer(capsys):

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from gan_helpers.lab import exercises_06 as exercises
 from gan_helpers import losses
+from gan_helpers.lab import exercises_06 as exercises
 
 
 def test_failure_name_understands_free_text():

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from gan_helpers import cli, colab, config, recipes
+from gan_helpers import cli, config, recipes
+from tools import colab
 
 
 def test_the_defaults_are_the_plain_dcgan_and_course_changes_only_its_tricks():

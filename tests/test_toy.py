@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gan_helpers import config
-from gan_helpers.lab import toy
+from gan_helpers.lab import toy, toy_gan
 from tests.test_cli import cli
 
 
@@ -156,7 +156,7 @@ def test_decision_surface_of_a_known_discriminator():
 def test_surfaces_of_discriminators_that_judge_groups_come_one_per_grid_point():
     for method in ("pacgan", "minibatch-std"):
         discriminator = toy.build_discriminator(method)
-        assert toy.judged_together(discriminator) == {"pacgan": toy.PACK, "minibatch-std": toy.GROUP_SIZE}[method]
+        assert toy.judged_together(discriminator) == {"pacgan": toy_gan.PACK, "minibatch-std": toy_gan.GROUP_SIZE}[method]
         alone = toy.decision_surface(discriminator, resolution=8)
         beside = toy.decision_surface(discriminator, resolution=8, context=toy.sample_real(100, "ring"))
         assert alone.shape == beside.shape == (8, 8)

@@ -6,7 +6,19 @@ import keras
 import numpy as np
 import pytest
 
-from gan_helpers import callbacks, checkpoints, config, data, losses, models, recipes, runs, training, tricks, viz
+from gan_helpers import (
+    callbacks,
+    checkpoints,
+    config,
+    data,
+    losses,
+    models,
+    recipes,
+    runs,
+    training,
+    tricks,
+    viz,
+)
 
 
 @pytest.fixture

@@ -9,14 +9,22 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
-import ipywidgets
 import IPython
+import ipywidgets
 import keras
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from gan_helpers import config, evaluation, losses, models, pretrained, recipes, training
+from gan_helpers import (
+    config,
+    evaluation,
+    losses,
+    models,
+    pretrained,
+    recipes,
+    training,
+)
 from gan_helpers.lab import widgets
 
 ROOT = Path(__file__).resolve().parent.parent

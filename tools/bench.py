@@ -12,7 +12,6 @@ The course's side is exactly `python -m gan_helpers train --minutes M`.
 `--throughput` adds the training speed (images per second) of every `--model` pair.
 """
 
-import argparse
 import platform
 import sys
 import tempfile

@@ -9,9 +9,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-
-
-
 STATIC_SETTING = "GAN_STATIC_WIDGETS"  # 1 in the environment: static pictures even in a live kernel.
 STATIC_NOTE = (
     "Static picture of the default settings: the sliders need a live Jupyter kernel in a browser "

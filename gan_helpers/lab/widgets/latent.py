@@ -4,7 +4,6 @@
 import numpy as np
 
 from gan_helpers import checks, config, models, training
-
 from gan_helpers.lab.widgets.base import Control, Explorer, Panel
 
 NUM_DIRECTIONS = 4  # Sliders for this many latent directions: enough to find a few kinds of change.

@@ -5,7 +5,6 @@ import math
 import numpy as np
 
 from gan_helpers import losses
-
 from gan_helpers.lab.widgets.base import Control, Explorer, Panel
 
 LOGIT_RANGE = 6.0  # The slider runs over raw outputs from -6 to 6: D(G(z)) from 0.0025 to 0.9975.

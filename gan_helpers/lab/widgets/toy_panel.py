@@ -3,7 +3,6 @@
 
 
 from gan_helpers import config
-
 from gan_helpers.lab.widgets.base import Control, Explorer, Panel
 
 TOY_STEPS_RANGE = (20, 10_000)  # Generator updates: from a glance to well past the default 6,000.

@@ -1,6 +1,5 @@
 """The training knobs of notebook 05_training_loop: a short run of the plain GAN with the settings chosen, on a button."""
 
-import math
 import time
 from dataclasses import dataclass
 
@@ -8,7 +7,6 @@ import keras
 import numpy as np
 
 from gan_helpers import checks, config, losses, recipes, training
-
 from gan_helpers.lab.widgets.base import Control, Explorer, Panel
 
 BATCH_SIZES = (16, 32, 64, 128)

@@ -1,8 +1,11 @@
 """gan_helpers: the small tested package behind the GAN course notebooks.
 
-Submodules, one concern each: config (quick mode, defaults, seeds), data, models, losses,
-training (the GAN model), checkpoints, callbacks, viz, runs (training runs on disk), toy (the 2-D
-ring and grid of Gaussians, where mode collapse shows in seconds) and cli.
+One concern a module: config (quick mode, defaults, seeds), data, models, codes, losses, recipes
+(every training setting), gan (the plain GAN), tricks (the recipe on top), training, checkpoints,
+callbacks, viz, runs (training runs on disk), digit_classifier and evaluation, pretrained,
+ablation, notebook (every Setup cell), summaries, and the command line (arguments, cli).
+gan_helpers.lab holds what only the notebooks use: the exercise checks, the failure kit, the
+2-D toy and the widgets.
 Importing this package is cheap; TensorFlow loads with the submodules that need it.
 """
 

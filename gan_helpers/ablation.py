@@ -57,7 +57,9 @@ def ladder(leave_one_out=False):
     return configurations
 
 
-def train_and_score(name, settings, run_dir, images=None, minutes=None, epochs=None, num_samples=None, sample_seed=config.DEFAULT_SEED):
+def train_and_score(
+    name, settings, run_dir, images=None, minutes=None, epochs=None, num_samples=None, sample_seed=config.DEFAULT_SEED,
+):
     """Train `settings` into the new folder `run_dir` for `minutes` or `epochs`, then score its digits."""
     from gan_helpers import evaluation, runs, viz
 
@@ -75,7 +77,7 @@ def run(configurations, seeds, root, images=None, minutes=None, epochs=None, num
     """Train every (name, settings) of `configurations` with every seed into folders under `root`; return the Trained list."""
     results = []
     for seed in seeds:
-        for index, (name, settings) in enumerate(configurations):
+        for name, settings in configurations:
             run_dir = Path(root) / f"{name.replace(' ', '_').replace('+', 'with')}_seed{seed}"
             trained = train_and_score(name, settings.replace(seed=seed), run_dir, images, minutes, epochs, num_samples)
             results.append(trained)

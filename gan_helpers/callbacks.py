@@ -131,7 +131,9 @@ class Checkpoint(keras.callbacks.Callback):
 
 
 def held_cosine_rate(peak, progress, hold=0.0, floor=0.05):
-    """The learning rate at `progress` (0 to 1) of a run: `peak` for the first `hold` of it, then half a cosine down to `floor` * peak."""
+    """The learning rate at `progress` (0 to 1) of a run: `peak` for the first `hold` of it, then half
+    a cosine down to `floor` * peak.
+    """
     decay_progress = max(0.0, min(1.0, progress) - hold) / (1.0 - hold)
     cosine = 0.5 * (1.0 + math.cos(math.pi * decay_progress))
     return peak * (floor + (1.0 - floor) * cosine)

@@ -33,10 +33,9 @@ TOY_SEEDS = (0, 1, 2, 3, 4)  # Every figure of the 2-D toy is over these five se
 def prefer_onednn():
     """Ask TensorFlow for its oneDNN CPU kernels on x86-64, unless TF_ENABLE_ONEDNN_OPTS is set already.
 
-    TensorFlow switches them on by itself only on recent Intel chips (AVX-512 VNNI, AMX); on an
-    AMD EPYC with AVX2 they made the default GAN's step faster in six rounds of six, 1.6 times at
-    the median (README, "oneDNN on every x86-64 CPU"). It acts only before TensorFlow is imported,
-    so importing gan_helpers calls it.
+    TensorFlow switches them on by itself only on recent Intel chips; on other x86-64 CPUs they make
+    the GAN's step faster too (docs/benchmark.md). It acts only before TensorFlow is imported, so
+    importing gan_helpers calls it.
     """
     if platform.machine().lower() in ("x86_64", "amd64"):
         os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")

@@ -169,6 +169,9 @@ class GAN(keras.Model):
 
     def build_optimizers(self):
         """Create both optimizers' variables now (a checkpoint, or tf.distribute, needs them before the first step)."""
-        for optimizer, weights in ((self.d_optimizer, self.discriminator_weights()), (self.g_optimizer, self.generator.trainable_weights)):
+        for optimizer, weights in (
+            (self.d_optimizer, self.discriminator_weights()),
+            (self.g_optimizer, self.generator.trainable_weights),
+        ):
             if not optimizer.built:
                 optimizer.build(weights)

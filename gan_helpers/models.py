@@ -7,87 +7,12 @@ Introduced in notebooks 02_generator and 03_discriminator.
 """
 
 import keras
-from keras import layers, ops
+from keras import layers
 
 from gan_helpers import checks, config
+from gan_helpers.codes import CategoricalCode
 
 IMAGE_SHAPE = (28, 28, 1)
-
-
-@keras.saving.register_keras_serializable(package="gan_helpers")
-class CategoricalCode(layers.Layer):
-    """Turn the first `num_codes` noise values into a one-hot category: InfoGAN's code (Chen et al., 2016).
-
-    The largest of `num_codes` independent Gaussians is equally likely to be any of them, so the
-    category is uniform while the generator still takes plain Gaussian noise of shape
-    (latent_dim,): every sampler in the course works unchanged. The output has the same shape:
-    the other latent_dim - num_codes noise values, then the one-hot category.
-
-    With `learned_prior=True` the layer also holds `log_prior`, a (non-trainable) log-probability
-    for each category that training sets from how often the discriminator sees each category in
-    real digits; the category is then drawn from that prior instead of uniformly (see
-    noise_categories). With the prior at zero, both give the same categories.
-    """
-
-    def __init__(self, num_codes, learned_prior=False, **kwargs):
-        super().__init__(**kwargs)
-        self.num_codes = int(num_codes)
-        self.learned_prior = bool(learned_prior)
-        self.log_prior = None
-        if self.learned_prior:
-            # Averaged over replicas under tf.distribute; zeros are the uniform prior.
-            self.log_prior = self.add_weight(
-                shape=(self.num_codes,), initializer="zeros", trainable=False, aggregation="mean", name="log_prior"
-            )
-
-    def call(self, noise):
-        categories = noise_categories(noise, self.num_codes, self.log_prior)
-        one_hot = ops.one_hot(categories, self.num_codes)
-        return ops.concatenate([noise[:, self.num_codes:], ops.cast(one_hot, noise.dtype)], axis=-1)
-
-    def categories(self, noise):
-        """The category each row of `noise` picks, under this layer's prior."""
-        return noise_categories(noise, self.num_codes, self.log_prior)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "num_codes": self.num_codes, "learned_prior": self.learned_prior}
-
-
-def noise_categories(noise, num_codes, log_prior=None):
-    """The category each noise vector picks: the index of the largest of its first `num_codes` values.
-
-    With `log_prior` (log-probabilities, shape (num_codes,)), each value is first turned into a
-    Gumbel variable by its own Gaussian quantile; the largest Gumbel plus log-probability is then
-    a draw from that prior (the Gumbel-max trick). The turn keeps the values' order, so a zero
-    prior picks what the plain argmax picks.
-    """
-    values = noise[:, :num_codes]
-    if log_prior is None:
-        return ops.argmax(values, axis=-1)
-    return ops.argmax(gumbel_from_gaussian(values) + ops.cast(log_prior, values.dtype), axis=-1)
-
-
-def gumbel_from_gaussian(values):
-    """Map standard Gaussian values to standard Gumbel ones through the Gaussian CDF, keeping their order."""
-    # log Phi(x), accurate in both tails: erfc's small side gives the lower tail, log1p the upper one.
-    lower = ops.log(0.5 * ops.erfc(-values / 2**0.5))
-    upper = ops.log1p(-0.5 * ops.erfc(values / 2**0.5))
-    log_cdf = ops.where(values < 0, lower, upper)
-    return -ops.log(-log_cdf)
-
-
-def code_layer(generator):
-    """The generator's CategoricalCode layer, or None for a plain generator."""
-    return next((layer for layer in generator.layers if isinstance(layer, CategoricalCode)), None)
-
-
-def num_codes(generator):
-    """How many categories `generator` reads from its noise (0 for a plain generator)."""
-    layer = code_layer(generator)
-    return layer.num_codes if layer is not None else 0
 
 
 def dcgan_generator(latent_dim):
@@ -211,7 +136,7 @@ def fast_generator(latent_dim):
     """The course's own generator for CPUs: Dense 7x7x128, then two 4x4 stride-2 transposed convolutions.
 
     A 4x4 kernel with stride 2 overlaps evenly, so it paints no checkerboard; one transposed
-    convolution fewer than DCGAN's and half its channels keep a step cheap on two CPU cores.
+    convolution fewer than DCGAN's and half its channels keep a step cheap on a laptop CPU.
     """
     return keras.Sequential(
         [
@@ -249,25 +174,17 @@ def strided_discriminator(filters, name):
 
 
 def fast_discriminator():
-    """The course's own discriminator for CPUs: 4x4 stride-2 convolutions with 24 and 48 filters, a 3x3 one, one logit.
+    """The course's own discriminator: 4x4 stride-2 convolutions with 24 and 48 filters, a 3x3 one with 48, one logit.
 
     The third convolution lets each feature see most of the digit (an 18-pixel receptive field
-    instead of 10), so the discriminator can object to a malformed shape, not only to a bad
-    stroke; it lowered the Fréchet distance after 25 epochs from 47.6 to 34.4 in an early recipe.
-    Its widths are `wide_discriminator`'s cut to 24/48/48: a seventh of the multiply-adds, so
-    a step of the pair takes less than half as long on a 2-core CPU. After the main job's 30
-    epochs its digits are a little behind the wide one's; after five minutes on a slow CPU they
-    are far ahead (README, "Why the discriminator is narrow").
+    instead of 10), so it can object to a malformed shape, not only to a bad stroke. It is narrow
+    so that a step stays cheap on a laptop CPU (docs/benchmark.md measures why).
     """
     return strided_discriminator((24, 48, 48), "fast_discriminator")
 
 
 def wide_discriminator():
-    """`fast_discriminator` with 64, 128 and 128 filters: the course's default until the narrow one replaced it.
-
-    More capacity per step for a GPU or a fast CPU (`--model wide`); on two CPU cores each step
-    costs more than twice as long as the default's.
-    """
+    """`fast_discriminator` with 64, 128 and 128 filters (`--model wide`): more capacity per step, for a GPU."""
     return strided_discriminator((64, 128, 128), "wide_discriminator")
 
 

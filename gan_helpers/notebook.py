@@ -34,7 +34,9 @@ def enable_inline_figures():
 
 
 def setup(seed=config.DEFAULT_SEED):
-    """Seed Python, NumPy and TensorFlow, quiet TensorFlow's Python warnings, print versions, data, GPU and quick mode; return the seed."""
+    """Seed Python, NumPy and TensorFlow, quiet TensorFlow's Python warnings, print versions, data, GPU
+    and quick mode; return the seed.
+    """
     import keras
     import tensorflow as tf
 

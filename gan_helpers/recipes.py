@@ -8,81 +8,17 @@ made from the fields below. This module does not import TensorFlow.
 """
 
 import dataclasses
-import math
 
-from gan_helpers import config
+from gan_helpers import checks, config
+from gan_helpers.checks import (
+    accepts_number,
+    accepts_one_of,
+    accepts_positive_number,
+    accepts_text,
+    accepts_whole_number,
+)
 
 DEFAULT_RECIPE = "course"  # What `python -m gan_helpers train` and runs.train_run use when no recipe is named.
-
-
-def whole_number(minimum, maximum=None):
-    """A check: an int (not a bool) from `minimum` up to `maximum` (inclusive, when given)."""
-    expected = f"a whole number >= {minimum}" if maximum is None else f"a whole number from {minimum} to {maximum:,}"
-
-    def check(value):
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum or (maximum is not None and value > maximum):
-            raise ValueError(f"expected {expected}, got {value!r}")
-        return value
-
-    check.expected = expected
-    return check
-
-
-def number(low, high=math.inf, high_included=False):
-    """A check: a finite number from `low` (included) up to `high` (included only when `high_included`)."""
-    if high == math.inf:
-        expected = f"a number >= {low:g}"
-    else:
-        expected = f"a number in [{low:g}, {high:g}{']' if high_included else ')'}"
-
-    def check(value):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError(f"expected {expected}, got {value!r}")
-        if not (low <= value <= high if high_included else low <= value < high):
-            raise ValueError(f"expected {expected}, got {value!r}")
-        return float(value)
-
-    check.expected = expected
-    return check
-
-
-def positive_number():
-    """A check: a finite number above 0."""
-    expected = "a positive number"
-
-    def check(value):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value < math.inf):
-            raise ValueError(f"expected {expected}, got {value!r}")
-        return float(value)
-
-    check.expected = expected
-    return check
-
-
-def one_of(choices):
-    """A check: one of the strings in `choices`."""
-    expected = "one of: " + ", ".join(choices)
-
-    def check(value):
-        if value not in choices:
-            raise ValueError(f"expected {expected}, got {value!r}")
-        return value
-
-    check.expected = expected
-    check.choices = tuple(choices)
-    return check
-
-
-def text():
-    """A check: a non-empty string."""
-
-    def check(value):
-        if not isinstance(value, str) or not value:
-            raise ValueError(f"expected a non-empty string, got {value!r}")
-        return value
-
-    check.expected = "a non-empty string"
-    return check
 
 
 def setting(default, meaning, check, kind, fixed_on_resume=False):
@@ -96,26 +32,51 @@ def setting(default, meaning, check, kind, fixed_on_resume=False):
 class TrainSettings:
     """Every setting a training run uses. Defaults: the plain DCGAN of notebook 05. Bad values raise ValueError."""
 
-    model: str = setting("fast", "network pair (notebooks 02, 03)", one_of(tuple(config.MODEL_PAIRS)), str, True)
-    loss: str = setting("ns", "GAN loss (notebook 04)", one_of(config.LOSSES), str, True)
-    latent_dim: int = setting(config.default_latent_dim(), "length of the noise vector", whole_number(1), int, True)
-    batch_size: int = setting(config.default_batch_size(), "images per step", whole_number(1), int)
-    seed: int = setting(config.DEFAULT_SEED, "seeds the weights, the noise and the data order", whole_number(0, 2**32 - 1), int)
-    data: str = setting("auto", "auto, offline, keras, fashion, or a folder of MNIST-format IDX files", text(), str)
-    learning_rate: float = setting(2e-4, "Adam's learning rate for both networks (the peak of a cosine schedule)", positive_number(), float)
-    beta_1: float = setting(0.5, "Adam's momentum; the DCGAN paper's 0.5 swings less than Adam's default 0.9", number(0, 1), float)
-    schedule: str = setting("constant", "learning rate over the run: constant, or cosine (held, then falling)", one_of(config.SCHEDULES), str)
-    cosine_hold: float = setting(0.5, "share of the run that cosine holds its peak rate before falling", number(0, 1), float)
-    cosine_floor: float = setting(0.05, "cosine's last rate as a share of its peak", number(0, 1, high_included=True), float)
-    d_steps: int = setting(1, "discriminator updates per generator update", whole_number(1), int)
-    label_smoothing: float = setting(0.0, "one-sided label smoothing: the real target is 1 minus this", number(0, 1), float)
-    instance_noise: float = setting(0.0, "std of Gaussian noise added to every image the discriminator sees", number(0), float)
-    gp_weight: float = setting(10.0, "weight of WGAN-GP's gradient penalty (loss wgan-gp only)", number(0), float)
-    augment: float = setting(0.0, "shift what the discriminator sees by up to this share of the image (0: off)", number(0, 0.5), float)
-    ema: float = setting(0.0, "decay of the averaged generator that draws samples (0: the latest weights)", number(0, 1), float)
-    codes: int = setting(0, "InfoGAN categories the generator reads from its noise (0: off)", whole_number(0), int, True)
-    code_weight: float = setting(1.0, "weight of the InfoGAN loss that makes each category recognisable", number(0), float)
-    prior: str = setting("uniform", "how often each category is drawn: uniform, or learned from real digits", one_of(config.PRIORS), str, True)
+    model: str = setting("fast", "network pair (notebooks 02, 03)", accepts_one_of(tuple(config.MODEL_PAIRS)), str, True)
+    loss: str = setting("ns", "GAN loss (notebook 04)", accepts_one_of(config.LOSSES), str, True)
+    latent_dim: int = setting(config.default_latent_dim(), "length of the noise vector", accepts_whole_number(1), int, True)
+    batch_size: int = setting(config.default_batch_size(), "images per step", accepts_whole_number(1), int)
+    seed: int = setting(
+        config.DEFAULT_SEED, "seeds the weights, the noise and the data order", accepts_whole_number(0, 2**32 - 1), int,
+    )
+    data: str = setting("auto", "auto, offline, keras, fashion, or a folder of MNIST-format IDX files", accepts_text(), str)
+    learning_rate: float = setting(
+        2e-4, "Adam's learning rate for both networks (the peak of a cosine schedule)", accepts_positive_number(), float,
+    )
+    beta_1: float = setting(
+        0.5, "Adam's momentum; the DCGAN paper's 0.5 swings less than Adam's default 0.9", accepts_number(0, 1), float,
+    )
+    schedule: str = setting(
+        "constant", "learning rate over the run: constant, or cosine (held, then falling)", accepts_one_of(config.SCHEDULES), str,
+    )
+    cosine_hold: float = setting(
+        0.5, "share of the run that cosine holds its peak rate before falling", accepts_number(0, 1), float,
+    )
+    cosine_floor: float = setting(
+        0.05, "cosine's last rate as a share of its peak", accepts_number(0, 1, high_included=True), float,
+    )
+    d_steps: int = setting(1, "discriminator updates per generator update", accepts_whole_number(1), int)
+    label_smoothing: float = setting(
+        0.0, "one-sided label smoothing: the real target is 1 minus this", accepts_number(0, 1), float,
+    )
+    instance_noise: float = setting(
+        0.0, "std of Gaussian noise added to every image the discriminator sees", accepts_number(0), float,
+    )
+    gp_weight: float = setting(10.0, "weight of WGAN-GP's gradient penalty (loss wgan-gp only)", accepts_number(0), float)
+    augment: float = setting(
+        0.0, "shift what the discriminator sees by up to this share of the image (0: off)", accepts_number(0, 0.5), float,
+    )
+    ema: float = setting(
+        0.0, "decay of the averaged generator that draws samples (0: the latest weights)", accepts_number(0, 1), float,
+    )
+    codes: int = setting(0, "InfoGAN categories the generator reads from its noise (0: off)", accepts_whole_number(0), int, True)
+    code_weight: float = setting(
+        1.0, "weight of the InfoGAN loss that makes each category recognisable", accepts_number(0), float,
+    )
+    prior: str = setting(
+        "uniform", "how often each category is drawn: uniform, or learned from real digits", accepts_one_of(config.PRIORS), str,
+        True,
+    )
 
     def __post_init__(self):
         for field in dataclasses.fields(self):
@@ -125,7 +86,9 @@ class TrainSettings:
                 raise ValueError(f"{field.name}: {error}") from None
             object.__setattr__(self, field.name, value)  # Stored as its kind: 1 becomes 1.0 for a rate.
         if self.codes >= self.latent_dim:
-            raise ValueError(f"codes: expected fewer categories than latent_dim = {self.latent_dim}, got {self.codes} (0 turns them off)")
+            raise ValueError(
+                f"codes: expected fewer categories than latent_dim = {self.latent_dim}, got {self.codes} (0 turns them off)"
+            )
         if self.label_smoothing and self.loss not in config.SMOOTHABLE_LOSSES:
             raise ValueError(
                 f"label_smoothing: applies to the {', '.join(config.SMOOTHABLE_LOSSES)} losses, not to {self.loss!r}"
@@ -161,11 +124,7 @@ def check_names(changes):
 def parse(name, text_value):
     """Read setting `name` from text (a command-line flag) and check it; ValueError says what was expected."""
     field = FIELDS[name]
-    kind = field.metadata["kind"]
-    try:
-        return field.metadata["check"](kind(text_value))
-    except ValueError:
-        raise ValueError(f"expected {field.metadata['check'].expected}, got {text_value!r}") from None
+    return checks.read(field.metadata["check"], field.metadata["kind"], text_value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -182,7 +141,8 @@ class Rung:
 LADDER = (
     Rung(
         "faster learning rate", {"learning_rate": 2e-3, "schedule": "cosine"},
-        "ten times the plain rate, held for half the run, then lowered along a cosine: big steps find digits, small ones settle them",
+        "ten times the plain rate, held for half the run, then lowered along a cosine: "
+        "big steps find digits, small ones settle them",
     ),
     Rung(
         "shifts", {"augment": 0.07},
@@ -202,6 +162,7 @@ LADDER = (
         "each category is drawn as often as real digits look like it, so every digit appears",
     ),
 )
+NUM_RUNGS = len(LADDER)
 RECIPES = {
     "plain": {},  # The DCGAN of notebook 05: Adam 2e-4 with beta_1 0.5, constant, no extras.
     "course": {name: value for rung in LADDER if rung.in_course for name, value in rung.changes.items()},
@@ -222,7 +183,7 @@ def recipe(name=DEFAULT_RECIPE, **overrides):
     return TrainSettings(**{**RECIPES[name], **overrides})
 
 
-def ladder(rungs=len(LADDER)):
+def ladder(rungs=NUM_RUNGS):
     """The settings of rung `rungs` (0: plain): the tricks the course keeps up to it, then that rung's own trick.
 
     So each rung adds its trick to what the course has kept so far, and the last rung is the course recipe.
@@ -260,5 +221,8 @@ def markdown_table():
             course_text = "same"
         plain_text = f"{plain_value:g}" if isinstance(plain_value, float) else str(plain_value)
         fixed = " A resumed run keeps it." if field.metadata["fixed_on_resume"] else ""
-        lines.append(f"| `{flag}` | {plain_text} | {course_text} | {field.metadata['meaning']} ({field.metadata['check'].expected}).{fixed} |")
+        lines.append(
+            f"| `{flag}` | {plain_text} | {course_text} | "
+            f"{field.metadata['meaning']} ({field.metadata['check'].expected}).{fixed} |"
+        )
     return "\n".join(lines)

@@ -50,7 +50,10 @@ class RunResult:
             "nothing to do": f"{self.run_dir} is already at epoch {self.epochs_done}; nothing to train.",
             "nan": (
                 f"Training stopped: the loss turned NaN in epoch {self.nan_epoch}. "
-                + (f"Kept the last good checkpoint (epoch {self.epochs_done})." if self.epochs_done else "No good checkpoint to keep.")
+                + (
+                    f"Kept the last good checkpoint (epoch {self.epochs_done})."
+                    if self.epochs_done else "No good checkpoint to keep."
+                )
             ),
         }
         lines = [reasons[self.stop_reason]]
@@ -100,7 +103,8 @@ def resolve_settings(run_dir, resume=False, settings=None, overrides=None):
     for name in recipes.FIXED_ON_RESUME:
         if getattr(resolved, name) != getattr(saved, name):
             raise ValueError(
-                f"{run_dir} was trained with {name}={getattr(saved, name)!r}; resume it with the same {name}, or start a new --out"
+                f"{run_dir} was trained with {name}={getattr(saved, name)!r}; "
+                f"resume it with the same {name}, or start a new --out"
             )
     return resolved
 
@@ -174,7 +178,9 @@ def train_run(
         initial_epoch = checkpoints.load_checkpoint(run_dir, gan)
         for optimizer in (gan.d_optimizer, gan.g_optimizer):
             optimizer.learning_rate = settings.learning_rate  # The checkpoint restored the old rate.
-        noise = np.load(noise_path) if noise_path.exists() else training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings.seed)
+        noise = (
+            np.load(noise_path) if noise_path.exists() else training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings.seed)
+        )
     else:
         initial_epoch = 0
         noise = training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings.seed)
@@ -256,7 +262,7 @@ def load_generator(run_dir):
     """Load the generator a finished run saved; raise ValueError with one readable line otherwise."""
     import keras
 
-    from gan_helpers import models  # noqa: F401  Registers models.CategoricalCode, which the archive may hold.
+    from gan_helpers import codes  # noqa: F401  Registers CategoricalCode, which the archive may hold.
 
     run_dir = Path(run_dir)
     if not run_dir.is_dir():

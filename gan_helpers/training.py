@@ -31,7 +31,7 @@ def category_noise(num_codes, latent_dim, per_category, seed=config.DEFAULT_SEED
     """Noise of shape (num_codes * per_category, latent_dim) whose rows pick categories 0, 0, ..., 1, 1, ...
 
     Each row is fixed_noise with its category's value raised to 10, far above any of the other
-    first `num_codes` values, so a generator with models.CategoricalCode reads that category
+    first `num_codes` values, so a generator with codes.CategoricalCode reads that category
     whatever its prior (only which value is largest reaches the generator's layers).
     Introduced in notebook 05_training_loop, to show what each category learnt to draw.
     """

@@ -8,7 +8,7 @@ tricks one at a time; notebook 06_failure_modes uses instance noise and WGAN-GP'
 import keras
 from keras import ops
 
-from gan_helpers import config, losses, models, recipes
+from gan_helpers import codes, config, losses, models, recipes
 from gan_helpers.gan import GAN
 
 
@@ -185,7 +185,7 @@ class AveragedGenerator(Trick):
 class Categories(Trick):
     """InfoGAN (Chen et al., 2016): a head on the discriminator's features guesses each fake's category.
 
-    The generator reads a category from its noise (models.CategoricalCode). Both networks
+    The generator reads a category from its noise (codes.CategoricalCode). Both networks
     minimise `weight` times the head's cross-entropy, so each category becomes one kind of digit
     that can be told apart, instead of a blend. The head reads the features of the
     discriminator's own pass over an image, so the discriminator's layers run once, not twice.
@@ -197,9 +197,11 @@ class Categories(Trick):
 
     def attach(self, gan):
         super().attach(gan)
-        self.code_layer = models.code_layer(gan.generator)
+        self.code_layer = codes.code_layer(gan.generator)
         if self.code_layer is None:
-            raise ValueError("the Categories trick needs a generator that reads categories (models.build_generator(num_codes=...))")
+            raise ValueError(
+                "the Categories trick needs a generator that reads categories (models.build_generator(num_codes=...))"
+            )
         self.last_layer = gan.discriminator.layers[-1]  # The Dense layer that turns features into the logit.
         self.features = keras.Model(gan.discriminator.inputs, self.last_layer.input)  # The discriminator's own layers.
         self.head = keras.Sequential(
@@ -238,7 +240,7 @@ class Categories(Trick):
 
 
 class LearnedPrior(Trick):
-    """Draw each category as often as the code head finds it among real digits (models.CategoricalCode's prior).
+    """Draw each category as often as the code head finds it among real digits (codes.CategoricalCode's prior).
 
     During each discriminator update the head also guesses the category of every real image;
     afterwards the prior moves `1 - momentum` of the way to those guesses' shares, never below

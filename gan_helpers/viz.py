@@ -130,7 +130,9 @@ def plot_quality(axes, epochs, history):
     axes.set_ylim(0, 10.2)
     axes.set_ylabel("classifier score (10 at most)", color="tab:green")
     distance_axes = axes.twinx()
-    distance_axes.plot(epochs, history["frechet_distance"], marker="s", markersize=3, color="tab:purple", label="Fréchet distance")
+    distance_axes.plot(
+        epochs, history["frechet_distance"], marker="s", markersize=3, color="tab:purple", label="Fréchet distance",
+    )
     distance_axes.set_yscale("log")
     distance_axes.set_ylabel("Fréchet distance (lower is better)", color="tab:purple")
     axes.set_title("Quality of the fixed noise batch", fontsize=10)

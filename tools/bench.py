@@ -49,7 +49,9 @@ def tutorial_gan(seed=config.DEFAULT_SEED):
             real_output = discriminator(images, training=True)
             fake_output = discriminator(generated_images, training=True)
             gen_loss = cross_entropy(tf.ones_like(fake_output), fake_output)
-            disc_loss = cross_entropy(tf.ones_like(real_output), real_output) + cross_entropy(tf.zeros_like(fake_output), fake_output)
+            disc_loss = (
+                cross_entropy(tf.ones_like(real_output), real_output) + cross_entropy(tf.zeros_like(fake_output), fake_output)
+            )
         generator_gradients = gen_tape.gradient(gen_loss, generator.trainable_variables)
         discriminator_gradients = disc_tape.gradient(disc_loss, discriminator.trainable_variables)
         generator_optimizer.apply_gradients(zip(generator_gradients, generator.trainable_variables))
@@ -97,12 +99,18 @@ def compare(minutes, num_samples=2_000, seed=config.DEFAULT_SEED):
     with tempfile.TemporaryDirectory() as run_dir:
         trainers = (
             ("TF tutorial DCGAN (batch 256, Adam 1e-4)", TUTORIAL_BATCH_SIZE, lambda: train_tutorial(images, 60 * minutes, seed)),
-            ("this course: train (fast, course recipe)", recipes.recipe("course").batch_size, lambda: train_default(images, 60 * minutes, run_dir, seed)),
+            (
+                "this course: train (fast, course recipe)", recipes.recipe("course").batch_size,
+                lambda: train_default(images, 60 * minutes, run_dir, seed),
+            ),
         )
         for name, batch_size, trainer in trainers:
             generator, steps, seconds = trainer()
             scores = evaluation.evaluate_images(runs.sample_digits(generator, num_samples, seed=seed))
-            rows.append({"name": name, "steps": steps, "seconds": seconds, "images_per_second": steps * batch_size / seconds, "scores": scores})
+            rows.append({
+                "name": name, "steps": steps, "seconds": seconds,
+                "images_per_second": steps * batch_size / seconds, "scores": scores,
+            })
     return rows
 
 
@@ -120,7 +128,8 @@ def comparison_table(rows, floor, minutes):
         speed = (f"{row['steps']:,}", f"{row['images_per_second']:,.0f}") if "steps" in row else ("", "")
         ratio = scores.frechet_distance / floor.frechet_distance
         lines.append(
-            f"| {row['name']} | {speed[0]} | {speed[1]} | {scores.classifier_score:.2f} | {scores.frechet_distance:.2f} ({ratio:.1f}x) "
+            f"| {row['name']} | {speed[0]} | {speed[1]} | {scores.classifier_score:.2f} | "
+            f"{scores.frechet_distance:.2f} ({ratio:.1f}x) "
             f"| {int(np.sum(scores.class_histogram >= 0.07))} of 10 | {share:.1%} ({digit}s) | {scores.copy_rate:.1%} |"
         )
     return "\n".join(lines)
@@ -161,13 +170,13 @@ def machine():
 
 
 def main(argv=None):
-    from gan_helpers import cli
+    from gan_helpers import arguments, cli
 
-    parser = cli.Parser(prog="python -m tools.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=cli.positive_float, default=5.0, help="training budget for each side (default 5)")
-    parser.add_argument("--num", type=cli.positive_int, default=2_000, help="digits each side draws for the evaluation")
+    parser = arguments.Parser(prog="python -m tools.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=arguments.positive_float, default=5.0, help="training budget for each side (default 5)")
+    parser.add_argument("--num", type=arguments.positive_int, default=2_000, help="digits each side draws for the evaluation")
     parser.add_argument("--throughput", action="store_true", help="also time every --model pair (images per second)")
-    parser.add_argument("--seed", type=cli.non_negative_int, default=config.DEFAULT_SEED, help="seed for both sides")
+    parser.add_argument("--seed", type=arguments.non_negative_int, default=config.DEFAULT_SEED, help="seed for both sides")
     args = parser.parse_args(argv)
     cli.import_tensorflow_quietly()
     from gan_helpers import evaluation, models

@@ -6,7 +6,6 @@ It writes NAME.npz (float16 weights), NAME.json (the run's settings and commands
 evaluation of the float16 weights) and NAME_history.csv.
 """
 
-import argparse
 import json
 import shutil
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_helpers import config
+from gan_helpers import arguments, config
 from gan_helpers.pretrained import PRETRAINED_DIR
 
 
@@ -43,13 +42,19 @@ def export(run_dir, name=None, num_samples=2_000, seed=config.DEFAULT_SEED, dire
         "name": name,
         "settings": settings,
         "commands": commands_path.read_text().splitlines() if commands_path.exists() else [],
-        "export_command": f"python -m tools.export_pretrained {run_dir}" + (f" --name {name}" if name != settings["model"] else ""),
+        "export_command": (
+            f"python -m tools.export_pretrained {run_dir}" + (f" --name {name}" if name != settings["model"] else "")
+        ),
         "epochs": int(history["epoch"][-1]),
         "training_seconds": round(history["seconds"][-1], 1) if "seconds" in history else None,
-        "evaluation": {"num_samples": num_samples, "seed": seed, "generated": scores_dict(scores), "real_floor": scores_dict(floor)},
+        "evaluation": {
+            "num_samples": num_samples, "seed": seed, "generated": scores_dict(scores), "real_floor": scores_dict(floor),
+        },
     }
     (directory / f"{name}.json").write_text(json.dumps(details, indent=2) + "\n")
-    print(evaluation.evaluation_table(scores, floor, f"Pretrained generator {name!r} ({weights_path.stat().st_size / 1e6:.2f} MB):"))
+    print(evaluation.evaluation_table(
+        scores, floor, f"Pretrained generator {name!r} ({weights_path.stat().st_size / 1e6:.2f} MB):",
+    ))
     return weights_path
 
 
@@ -65,12 +70,17 @@ def scores_dict(scores):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tools.export_pretrained", description="Export a finished run as a pretrained generator.")
+    parser = arguments.Parser(
+        prog="python -m tools.export_pretrained", description="Export a finished run as a pretrained generator.",
+    )
     parser.add_argument("run_dir", type=Path, help="the --out folder of a finished `train` run")
     parser.add_argument("--name", help="name to ship it under (default: the run's model)")
+    parser.add_argument(
+        "--into", type=Path, default=PRETRAINED_DIR, help="folder to write it to (default: the package's pretrained/)",
+    )
     args = parser.parse_args(argv)
     try:
-        export(args.run_dir, args.name)
+        export(args.run_dir, args.name, directory=args.into)
     except (ValueError, OSError) as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return 2

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_helpers import config, evaluation
+from gan_helpers import config, digit_classifier, evaluation
 
 DEFAULT_EPOCHS = 40
 BATCH_SIZE = 64
@@ -39,8 +39,8 @@ def train_classifier(epochs=DEFAULT_EPOCHS, seed=config.DEFAULT_SEED, verbose=2)
     import keras
 
     config.set_seed(seed)
-    (train_images, train_labels), (held_out_images, held_out_labels) = evaluation.offline_split()
-    classifier = evaluation.build_classifier()
+    (train_images, train_labels), (held_out_images, held_out_labels) = digit_classifier.offline_split()
+    classifier = digit_classifier.build_classifier()
     images = keras.Input(shape=(28, 28, 1))
     logits, _ = classifier(augmenter()(images))
     trainer = keras.Model(images, logits)
@@ -51,7 +51,7 @@ def train_classifier(epochs=DEFAULT_EPOCHS, seed=config.DEFAULT_SEED, verbose=2)
         metrics=["accuracy"],
     )
     trainer.fit(
-        evaluation.as_unit_images(train_images), train_labels.astype(np.int32),
+        digit_classifier.as_unit_images(train_images), train_labels.astype(np.int32),
         batch_size=BATCH_SIZE, epochs=epochs, verbose=verbose, shuffle=True,
     )
     return classifier, held_out_accuracy(classifier, held_out_images, held_out_labels)
@@ -60,22 +60,43 @@ def train_classifier(epochs=DEFAULT_EPOCHS, seed=config.DEFAULT_SEED, verbose=2)
 def held_out_accuracy(classifier=None, images=None, labels=None):
     """Share of the 1,000 held-out offline digits (or `images`, `labels`) the classifier gets right."""
     if images is None:
-        _, (images, labels) = evaluation.offline_split()
-    probabilities, _ = evaluation.classify(images, classifier)
+        _, (images, labels) = digit_classifier.offline_split()
+    probabilities, _ = digit_classifier.classify(images, classifier)
     return float(np.mean(probabilities.argmax(axis=1) == labels))
+
+
+def save_classifier(classifier, path=digit_classifier.CLASSIFIER_PATH):
+    """Save the classifier's weights, in layer order, and its features' statistics on the 4,000 training digits.
+
+    The statistics are what generated digits are compared with; storing them saves every
+    evaluation from classifying those 4,000 digits again (a test checks they match).
+    """
+    (train_images, _), _ = digit_classifier.offline_split()
+    _, train_features = digit_classifier.classify(train_images, classifier)
+    mean, covariance = evaluation.gaussian_statistics(train_features)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    weights = {f"weight_{index:02d}": value for index, value in enumerate(classifier.get_weights())}
+    np.savez_compressed(path, feature_mean=mean, feature_covariance=covariance, **weights)
+    return path
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tools.train_classifier", description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS, help=f"passes over the 4,000 digits (default {DEFAULT_EPOCHS})")
+    parser.add_argument(
+        "--epochs", type=int, default=DEFAULT_EPOCHS, help=f"passes over the 4,000 digits (default {DEFAULT_EPOCHS})",
+    )
     parser.add_argument("--seed", type=int, default=config.DEFAULT_SEED, help="random seed")
-    parser.add_argument("--out", type=Path, default=evaluation.CLASSIFIER_PATH, help="where to write the weights")
+    parser.add_argument("--out", type=Path, default=digit_classifier.CLASSIFIER_PATH, help="where to write the weights")
     args = parser.parse_args(argv)
     if args.epochs < 1 or args.seed < 0:
         parser.exit(2, f"{parser.prog}: error: --epochs must be >= 1 and --seed >= 0\n")
     classifier, accuracy = train_classifier(args.epochs, args.seed)
-    path = evaluation.save_classifier(classifier, args.out)
-    print(f"Held-out accuracy: {accuracy:.2%} on {evaluation.NUM_HELD_OUT:,} digits. Wrote {path} ({path.stat().st_size / 1e3:.0f} kB).")
+    path = save_classifier(classifier, args.out)
+    print(
+        f"Held-out accuracy: {accuracy:.2%} on {digit_classifier.NUM_HELD_OUT:,} digits. "
+        f"Wrote {path} ({path.stat().st_size / 1e3:.0f} kB)."
+    )
     return 0
 
 

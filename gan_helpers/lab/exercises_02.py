@@ -4,7 +4,8 @@ Each check prints "Correct: ..." or "Not yet: <hint>" and returns True or False.
 raises on a wrong answer, so a notebook with an unfinished exercise still runs from top to bottom.
 """
 
-import numbers
+from gan_helpers import checks
+from gan_helpers.lab import checking
 
 # (input_size, kernel_size, strides, padding): the DCGAN generator's own layers first, then others.
 TRANSPOSED_CASES = [
@@ -30,31 +31,26 @@ def transposed_output_size(input_size, kernel_size, strides, padding):
     return (input_size - 1) * strides + max(kernel_size, strides)
 
 
-def _is_integer(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def _call(function, *args):
-    """Call the learner's function; return (result, None), or (None, a message) when it raises."""
-    try:
-        return function(*args), None
-    except Exception as error:  # The learner's code may raise anything; report it, never re-raise.
-        return None, f"your function raised {type(error).__name__}: {error}"
 
 
 def check_transposed_output_size(function):
     """Exercise 1: check a function (input_size, kernel_size, strides, padding) -> output size against Keras's rule."""
     if not callable(function):
-        print(f"Not yet: pass the function itself, e.g. check_transposed_output_size(transposed_output_size), not {type(function).__name__}.")
+        print(
+            "Not yet: pass the function itself, e.g. check_transposed_output_size(transposed_output_size), "
+            f"not {type(function).__name__}."
+        )
         return False
     for input_size, kernel_size, strides, padding in TRANSPOSED_CASES:
         expected = transposed_output_size(input_size, kernel_size, strides, padding)
-        answer, problem = _call(function, input_size, kernel_size, strides, padding)
+        answer, problem = checking.call(function, input_size, kernel_size, strides, padding)
         case = f"input {input_size}, kernel {kernel_size}, strides {strides}, padding {padding!r}"
         if problem:
             print(f"Not yet: for {case}, {problem}.")
             return False
-        if not _is_integer(answer):
+        if not checks.is_whole_number(answer):
             print(f"Not yet: for {case} it returned {answer!r}; return a whole number of pixels (an int).")
             return False
         if answer == expected:
@@ -62,7 +58,10 @@ def check_transposed_output_size(function):
         if padding == "same":
             hint = "with padding='same', Keras crops the output to exactly input_size * strides, whatever the kernel."
         elif answer == input_size * strides:
-            hint = "with padding='valid' nothing is cropped: the last stamp still sticks out by the kernel beyond the last stride."
+            hint = (
+                "with padding='valid' nothing is cropped: the last stamp still sticks out by the kernel "
+                "beyond the last stride."
+            )
         else:
             hint = (
                 "with padding='valid', the n stamps start `strides` apart, at 0, s, ..., (n - 1) * s, "
@@ -84,11 +83,11 @@ def check_dense_params(function):
         return False
     for latent_dim in LATENT_DIMS:
         expected = latent_dim * DENSE_UNITS
-        answer, problem = _call(function, latent_dim)
+        answer, problem = checking.call(function, latent_dim)
         if problem:
             print(f"Not yet: for latent_dim={latent_dim}, {problem}.")
             return False
-        if not _is_integer(answer):
+        if not checks.is_whole_number(answer):
             print(f"Not yet: for latent_dim={latent_dim} it returned {answer!r}; a parameter count is an int.")
             return False
         if answer == expected:
@@ -119,7 +118,7 @@ def taps_per_position(kernel_size, strides, length=16):
 
 def check_kernel_size(kernel_size, strides=2):
     """Exercise 3: check that `kernel_size` makes a stride-`strides` Conv2DTranspose overlap evenly (no checkerboard)."""
-    if not _is_integer(kernel_size) or kernel_size < 1:
+    if not checks.is_whole_number(kernel_size) or kernel_size < 1:
         print(f"Not yet: kernel_size should be a positive whole number such as 3, got {kernel_size!r}.")
         return False
     counts = sorted(set(taps_per_position(kernel_size, strides)))

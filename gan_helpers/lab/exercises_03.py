@@ -6,6 +6,8 @@ raises on a wrong or unfinished answer, so the notebook's starter cells run as t
 
 import math
 
+from gan_helpers.lab import checking
+
 # Logits the checks try, from confidently "fake" to confidently "real".
 TEST_LOGITS = (-4.0, -1.0, 0.0, 0.5, 2.0, 6.0)
 TOLERANCE = 1e-4
@@ -23,61 +25,39 @@ def _reference_bce(label, logit):
     return max(logit, 0.0) - logit * label + math.log1p(math.exp(-abs(logit)))
 
 
-def _as_number(value):
-    """Return `value` as a float when it is one real number (Python, NumPy or a 0-d tensor), else None."""
-    if value is None or isinstance(value, (bool, str, bytes)):
-        return None
-    if hasattr(value, "shape") and len(value.shape) != 0:
-        return None  # An array of several numbers, or of shape (1,): one plain number is expected.
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
 
 
-def _call(function, *args):
-    """Call the learner's function; return (value, None) or (None, a hint naming the problem)."""
-    if not callable(function):
-        return None, f"pass your function itself (without parentheses), got {type(function).__name__}."
-    try:
-        value = function(*args)
-    except Exception as error:  # The learner's code may fail in any way; report it as a hint.
-        return None, f"your function raised {type(error).__name__}: {error}"
-    number = _as_number(value)
-    if number is None:
-        return None, f"your function should return one number, got {type(value).__name__} for {args}."
-    value = number
-    if math.isnan(value):
-        return None, f"your function returned NaN for {args}."
-    return value, None
 
 
-def _report(correct, message):
-    print(f"{'Correct' if correct else 'Not yet'}: {message}")
-    return correct
 
 
 def check_sigmoid(to_probability):
     """Check a function that turns a logit into the probability D(x) = sigmoid(logit) = 1 / (1 + exp(-logit))."""
     results = {}
     for logit in TEST_LOGITS:
-        value, problem = _call(to_probability, logit)
+        value, problem = checking.call_for_number(to_probability, logit)
         if problem:
-            return _report(False, problem)
+            return checking.report(False, problem + ".")
         results[logit] = value
     if all(abs(results[x] - _sigmoid(x)) < TOLERANCE for x in TEST_LOGITS):
-        return _report(
+        return checking.report(
             True,
             "sigmoid squeezes any logit into (0, 1); logit 0 is 0.5, 'can't tell'. "
             "The discriminator returns the logit and the loss applies the sigmoid itself, stably.",
         )
     if all(abs(results[x] - x) < TOLERANCE for x in TEST_LOGITS):
-        return _report(False, "you returned the logit unchanged; apply 1 / (1 + exp(-logit)).")
+        return checking.report(False, "you returned the logit unchanged; apply 1 / (1 + exp(-logit)).")
     if any(not 0.0 <= value <= 1.0 for value in results.values()):
-        return _report(False, "a probability must lie between 0 and 1; try 1 / (1 + exp(-logit)).")
+        return checking.report(False, "a probability must lie between 0 and 1; try 1 / (1 + exp(-logit)).")
     if all(abs(results[x] - _sigmoid(-x)) < TOLERANCE for x in TEST_LOGITS):
-        return _report(False, "check the sign: a positive logit means 'real', so sigmoid(2) must be above 0.5. Use exp(-logit).")
-    return _report(False, f"sigmoid(0) should be 0.5 and sigmoid(2) about 0.8808; you got {results[0.0]:.4f} and {results[2.0]:.4f}.")
+        return checking.report(
+            False,
+            "check the sign: a positive logit means 'real', so sigmoid(2) must be above 0.5. Use exp(-logit).",
+        )
+    return checking.report(
+        False,
+        f"sigmoid(0) should be 0.5 and sigmoid(2) about 0.8808; you got {results[0.0]:.4f} and {results[2.0]:.4f}.",
+    )
 
 
 def check_bce(bce):
@@ -85,28 +65,31 @@ def check_bce(bce):
     results = {}
     for label in (1.0, 0.0):
         for logit in TEST_LOGITS:
-            value, problem = _call(bce, label, logit)
+            value, problem = checking.call_for_number(bce, label, logit)
             if problem:
-                return _report(False, problem)
+                return checking.report(False, problem + ".")
             results[label, logit] = value
     expected = {key: _reference_bce(*key) for key in results}
     if all(abs(results[key] - expected[key]) < TOLERANCE for key in results):
-        return _report(
+        return checking.report(
             True,
             "the loss is small when the logit agrees with the label and grows without bound when it "
             "confidently disagrees; the discriminator's loss is this, averaged, for real (1) and fake (0) images.",
         )
     if all(abs(results[key] + expected[key]) < TOLERANCE for key in results):
-        return _report(False, "your loss is negative: cross-entropy has a minus sign in front, -[y log p + (1 - y) log(1 - p)].")
+        return checking.report(
+            False,
+            "your loss is negative: cross-entropy has a minus sign in front, -[y log p + (1 - y) log(1 - p)].",
+        )
     if all(abs(results[label, logit] - _reference_bce(1.0 - label, logit)) < TOLERANCE for label, logit in results):
-        return _report(False, "the labels are swapped: label 1 (real) should use log(p), label 0 (fake) log(1 - p).")
+        return checking.report(False, "the labels are swapped: label 1 (real) should use log(p), label 0 (fake) log(1 - p).")
     if all(abs(results[1.0, logit] - expected[1.0, logit]) < TOLERANCE for logit in TEST_LOGITS):
-        return _report(False, "right for label 1, wrong for label 0: don't forget the (1 - y) * log(1 - p) term.")
+        return checking.report(False, "right for label 1, wrong for label 0: don't forget the (1 - y) * log(1 - p) term.")
     if all(abs(results[0.0, logit] - expected[0.0, logit]) < TOLERANCE for logit in TEST_LOGITS):
-        return _report(False, "right for label 0, wrong for label 1: don't forget the y * log(p) term.")
+        return checking.report(False, "right for label 0, wrong for label 1: don't forget the y * log(p) term.")
     if all(abs(results[key] * math.log(10) - expected[key]) < TOLERANCE for key in results):
-        return _report(False, "that is log base 10; use the natural logarithm (math.log or np.log).")
-    return _report(
+        return checking.report(False, "that is log base 10; use the natural logarithm (math.log or np.log).")
+    return checking.report(
         False,
         f"for label 1 and logit 0 the loss is -log(0.5) = 0.6931; you got {results[1.0, 0.0]:.4f}. "
         "Compute p = sigmoid(logit) first, then -(y * log(p) + (1 - y) * log(1 - p)).",
@@ -115,18 +98,27 @@ def check_bce(bce):
 
 def check_perfect_fake_score(score):
     """Check which score D(G(z)) a perfect discriminator gives to every fake image: 0, 0.5 or 1."""
-    number = _as_number(score)
+    number = checking.as_number(score)
     if number is None:
-        return _report(False, f"answer with a number: 0, 0.5 or 1 (got {score!r}).")
+        return checking.report(False, f"answer with a number: 0, 0.5 or 1 (got {score!r}).")
     score = number
     if abs(score) < 1e-9:
-        return _report(
+        return checking.report(
             True,
             "a perfect discriminator scores every fake 0 and every real 1. Then the minimax generator "
             "loss is flat and its gradient vanishes, which is why notebook 04 uses the non-saturating loss.",
         )
     if abs(score - 0.5) < 1e-9:
-        return _report(False, "0.5 means 'can't tell': that is the score of a perfect generator, not a perfect discriminator.")
+        return checking.report(
+            False,
+            "0.5 means 'can't tell': that is the score of a perfect generator, not a perfect discriminator.",
+        )
     if abs(score - 1.0) < 1e-9:
-        return _report(False, "1 is what the discriminator says for images it believes are real; what should it say for fakes?")
-    return _report(False, "the score is a probability of 'real'; pick the one of 0, 0.5 and 1 that a perfect judge gives a fake.")
+        return checking.report(
+            False,
+            "1 is what the discriminator says for images it believes are real; what should it say for fakes?",
+        )
+    return checking.report(
+        False,
+        "the score is a probability of 'real'; pick the one of 0, 0.5 and 1 that a perfect judge gives a fake.",
+    )

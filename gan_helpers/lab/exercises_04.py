@@ -8,6 +8,8 @@ import math
 
 import numpy as np
 
+from gan_helpers.lab import checking
+
 # Exercise 3's inputs, also stated in the notebook: one real logit, one fake logit, the smoothing.
 SMOOTHING_REAL_LOGIT = 2.0
 SMOOTHING_FAKE_LOGIT = -1.0
@@ -22,48 +24,25 @@ def _softplus(x):
     return float(np.logaddexp(0.0, x))
 
 
-def _as_number(value):
-    """Return `value` as a Python float, or None when it is not one number (a scalar tensor counts)."""
-    if value is None or isinstance(value, (bool, str)):
-        return None
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        try:
-            import keras
-
-            array = np.asarray(keras.ops.convert_to_numpy(value), dtype=np.float64)
-        except Exception:
-            return None
-    if array.size != 1:
-        return None
-    return float(array.reshape(()))
 
 
-def _close(value, target, tolerance=1e-3):
-    return value is not None and math.isfinite(value) and abs(value - target) <= tolerance
 
 
 def check_ns_generator_loss(loss_function):
     """Exercise 1: `loss_function(fake_logits)` must return the mean of -log D(G(z)), like losses.generator_loss("ns", ...)."""
-    if not callable(loss_function):
-        print(f"Not yet: pass the function itself (no parentheses after its name), got {type(loss_function).__name__}.")
-        return False
-    try:
-        answer = loss_function(_TEST_LOGITS.copy())
-    except Exception as error:  # A learner's bug must become a hint, not a traceback.
-        print(f"Not yet: your function raised {type(error).__name__}: {error}")
-        return False
+    answer, problem = checking.call(loss_function, _TEST_LOGITS.copy())
+    if problem:
+        return checking.report(False, problem)
     if answer is None:
         print("Not yet: your function returns None; end it with `return ...`.")
         return False
-    value = _as_number(answer)
+    value = checking.as_number(answer)
     if value is None:
         print("Not yet: return one number, the mean over the batch, not one loss per image.")
         return False
     logits = _TEST_LOGITS.ravel().astype(np.float64)
     expected = np.mean([_softplus(-logit) for logit in logits])  # mean -log sigmoid(logit)
-    if _close(value, expected, 1e-4):
+    if checking.close(value, expected, 1e-4):
         print("Correct: -log D(G(z)) = softplus(-logit) keeps a strong gradient exactly where the "
               "discriminator still rejects the fakes, which is why it is the default generator loss.")
         return True
@@ -83,7 +62,7 @@ def check_ns_generator_loss(loss_function):
         "sum": (len(logits) * expected, "you summed over the batch; take the mean, like the library does."),
     }
     for target, hint in wrong_answers.values():
-        if _close(value, target, 1e-4):
+        if checking.close(value, target, 1e-4):
             print(f"Not yet: {hint}")
             return False
     print(f"Not yet: on logits {logits.tolist()} the loss should be {expected:.4f}, yours is {value + 0.0:.4f}. "
@@ -93,7 +72,7 @@ def check_ns_generator_loss(loss_function):
 
 def check_weakest_minimax_gradient(d_of_g_z):
     """Exercise 2: the D(G(z)) at which the minimax generator's gradient w.r.t. the logit is smallest."""
-    value = _as_number(d_of_g_z)
+    value = checking.as_number(d_of_g_z)
     if value is None or not math.isfinite(value):
         print("Not yet: set the answer to one number, a value of D(G(z)) between 0 and 1.")
         return False
@@ -121,7 +100,7 @@ def check_weakest_minimax_gradient(d_of_g_z):
 
 def check_smoothed_d_loss(d_loss):
     """Exercise 3: the discriminator's loss for real logit 2, fake logit -1 with one-sided label smoothing 0.1."""
-    value = _as_number(d_loss)
+    value = checking.as_number(d_loss)
     if value is None:
         print("Not yet: set smoothed_d_loss to one number (a float).")
         return False
@@ -130,7 +109,7 @@ def check_smoothed_d_loss(d_loss):
     real_part = target * _softplus(-real) + smoothing * _softplus(real)  # cross-entropy against target 0.9
     fake_part = _softplus(fake)  # cross-entropy against target 0: -log(1 - D(G(z)))
     expected = real_part + fake_part
-    if _close(value, expected):
+    if checking.close(value, expected):
         print(f"Correct: {real_part:.4f} for the real image plus {fake_part:.4f} for the fake = {expected:.4f}. "
               "The real part no longer falls to 0 as the real logit grows: with target 0.9 it is smallest at "
               "logit log(9) = 2.197, so the discriminator is not rewarded for being overconfident.")
@@ -148,7 +127,7 @@ def check_smoothed_d_loss(d_loss):
         (expected / 2, "the library adds the real and the fake part; it does not average them."),
     )
     for wrong, hint in wrong_answers:
-        if _close(value, wrong):
+        if checking.close(value, wrong):
             print(f"Not yet: {hint}")
             return False
     print(f"Not yet: {value + 0.0:.4f} is not it. Real part: cross-entropy of logit 2 against target 0.9; fake part: "

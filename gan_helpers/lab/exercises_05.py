@@ -8,33 +8,25 @@ import math
 
 import numpy as np
 
+from gan_helpers import checks
+from gan_helpers.lab import checking
+
 # (num_images, batch_size, d_steps): the cases the update-counting check tries, last batch included or not.
 UPDATE_CASES = ((5000, 64, 1), (5000, 64, 3), (512, 64, 2), (100, 32, 5))
 HEALTHY_HISTORY_NAMES = ("d_loss", "g_loss", "real_score", "fake_score")
 
 
-def _is_whole_number(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def _call(function, *args):
-    """Call the learner's function; return (result, None) or (None, a 'Not yet' line naming the error)."""
-    if not callable(function):
-        return None, f"Not yet: pass your function itself (without calling it), got {type(function).__name__}."
-    try:
-        return function(*args), None
-    except Exception as error:  # A learner's bug must become a hint, never a crash.
-        return None, f"Not yet: your function raised {type(error).__name__}: {error}"
 
 
 def check_discriminator_updates(discriminator_updates):
     """Check a function (num_images, batch_size, d_steps) -> discriminator updates in one epoch of fit()."""
     for num_images, batch_size, d_steps in UPDATE_CASES:
-        answer, problem = _call(discriminator_updates, num_images, batch_size, d_steps)
+        answer, problem = checking.call(discriminator_updates, num_images, batch_size, d_steps)
         if problem:
-            print(problem)
-            return False
-        if not _is_whole_number(answer):
+            return checking.report(False, problem)
+        if not checks.is_whole_number(answer):
             print(f"Not yet: return a whole number of updates (an int), got {answer!r}.")
             return False
         steps = num_images // batch_size
@@ -108,10 +100,9 @@ def check_looks_healthy(looks_healthy):
     """Check a function history -> True/False that judges training by the last epoch's numbers."""
     for description, history, healthy in HEALTH_CASES:
         copy = {name: list(values) for name, values in history.items()}  # The learner may not spoil our cases.
-        answer, problem = _call(looks_healthy, copy)
+        answer, problem = checking.call(looks_healthy, copy)
         if problem:
-            print(problem)
-            return False
+            return checking.report(False, problem)
         if not isinstance(answer, (bool, np.bool_)):
             print(f"Not yet: return True or False, got {answer!r}.")
             return False
@@ -173,10 +164,9 @@ def check_generator_update(generator_update, batch_size=8):
     d_other_before = _arrays(gan.discriminator.non_trainable_weights)  # BatchNorm's moving statistics.
     g_before = _arrays(gan.generator.trainable_weights)
 
-    _, problem = _call(generator_update, gan, batch_size)
+    _, problem = checking.call(generator_update, gan, batch_size)
     if problem:
-        print(problem)
-        return False
+        return checking.report(False, problem)
     twin.generator_step(batch_size)  # The library's update, on the same weights and the same noise.
 
     def all_equal(before, weights):

@@ -6,6 +6,8 @@ wrong answer, so the notebook runs with the unfinished starters.
 
 import numpy as np
 
+from gan_helpers.lab import checking
+
 MYSTERY_STEPS = 300
 FAILURES = ("mode collapse", "vanishing gradients", "oscillation")
 # The failure behind each mystery run, and the hint for a learner who names another one.
@@ -181,8 +183,7 @@ def check_remedies(choices):
 def check_instance_noise(add_instance_noise):
     """Exercise 3: `add_instance_noise(images, stddev, rng)` returns images plus fresh Gaussian noise of that stddev."""
     if not callable(add_instance_noise):
-        print(f"Not yet: pass your function itself (no parentheses), got {type(add_instance_noise).__name__}.")
-        return False
+        return checking.report(False, f"pass the function itself (without calling it), got {type(add_instance_noise).__name__}")
     images = np.linspace(-1, 1, 64 * 28 * 28, dtype=np.float32).reshape(64, 28, 28, 1)  # (64, 28, 28, 1)
     original = images.copy()
     for stddev in (0.5, 0.1, 0.0):

@@ -8,6 +8,8 @@ import math
 
 import numpy as np
 
+from gan_helpers.lab import checking
+
 # (peak, progress, hold, floor): start, inside the hold, the hold's end, the middle of the fall, the end, past it.
 RATE_CASES = (
     (2e-3, 0.0, 0.5, 0.05), (2e-3, 0.3, 0.5, 0.05), (2e-3, 0.5, 0.5, 0.05), (2e-3, 0.75, 0.5, 0.05),
@@ -21,14 +23,6 @@ PRIOR_CASES = (
 )
 
 
-def _call(function, *args):
-    """Call the learner's function; return (result, None) or (None, a 'Not yet' line naming the error)."""
-    if not callable(function):
-        return None, f"Not yet: pass your function itself (without calling it), got {type(function).__name__}."
-    try:
-        return function(*args), None
-    except Exception as error:  # A learner's bug must become a hint, never a crash.
-        return None, f"Not yet: your function raised {type(error).__name__}: {error}"
 
 
 def expected_rate(peak, progress, hold, floor):
@@ -41,10 +35,9 @@ def expected_rate(peak, progress, hold, floor):
 def check_held_cosine_rate(rate_at):
     """Check a function (peak, progress, hold, floor) -> the learning rate at that share of a run."""
     for peak, progress, hold, floor in RATE_CASES:
-        answer, problem = _call(rate_at, peak, progress, hold, floor)
+        answer, problem = checking.call(rate_at, peak, progress, hold, floor)
         if problem:
-            print(problem)
-            return False
+            return checking.report(False, problem)
         try:
             answer = float(answer)
         except (TypeError, ValueError):
@@ -80,10 +73,9 @@ def expected_prior(prior, shares, momentum, floor):
 def check_prior_update(update_prior):
     """Check a function (prior, shares, momentum, floor) -> the category prior after one move."""
     for prior, shares, momentum, floor in PRIOR_CASES:
-        answer, problem = _call(update_prior, prior.copy(), shares.copy(), momentum, floor)
+        answer, problem = checking.call(update_prior, prior.copy(), shares.copy(), momentum, floor)
         if problem:
-            print(problem)
-            return False
+            return checking.report(False, problem)
         try:
             answer = np.asarray(answer, dtype=np.float64)
         except (TypeError, ValueError):

@@ -9,8 +9,9 @@
 - notebook 06_failure_modes: `toy_lab`, one method on the 2-D ring, trained on a button.
 
 One module a panel (latent, loss_panel, training_panel, toy_panel) over a small shared base
-(base); this package gathers their names. Every widget is an `Explorer` of `Panel`s. A panel lists its controls (`Control`, described without
-ipywidgets) and a `draw` function that turns their values into a matplotlib Figure; the logic behind
+(base); this package gathers their names. Every widget is an `Explorer` of `Panel`s. A panel
+lists its controls (`Control`, described without ipywidgets) and a `draw` function that turns
+their values into a matplotlib Figure; the logic behind
 each picture is a plain function (`latent_walk`, `interpolate`, `loss_at`, `train_short_run`, ...)
 that the tests call without a browser. To add a widget, write its plain functions, a function that
 returns an Explorer of its panels, and one line in tests/test_browser.py's WIDGET_CHECKS.

@@ -93,7 +93,9 @@ def make_widget(name, control):
         if control.readout:
             slider["readout_format"] = control.readout
         if control.kind == "log":
-            widget = ipywidgets.FloatLogSlider(min=math.log10(control.minimum), max=math.log10(control.maximum), base=10, **slider)
+            widget = ipywidgets.FloatLogSlider(
+                min=math.log10(control.minimum), max=math.log10(control.maximum), base=10, **slider,
+            )
         elif control.kind == "int":
             widget = ipywidgets.IntSlider(min=control.minimum, max=control.maximum, **slider)
         else:
@@ -164,7 +166,9 @@ class PanelView:
         self.box.add_class(f"gan-panel-{panel.name}")
 
     def bundle(self):
-        """The panel's display data: the live widget, then, once drawn, its picture and FALLBACK_NOTE for viewers without widgets."""
+        """The panel's display data: the live widget, then, once drawn, its picture and FALLBACK_NOTE
+        for viewers without widgets.
+        """
         return fallback_bundle(self.box._repr_mimebundle_(), self.png)
 
     def values(self):
@@ -255,7 +259,10 @@ def fallback_bundle(widget_data, png, note=FALLBACK_NOTE):
     if png is None or in_colab():
         return data
     encoded = base64.b64encode(png).decode("ascii")
-    data["text/html"] = f'<img src="data:image/png;base64,{encoded}" alt="the default picture"><p><em>{html.escape(note)}</em></p>'
+    data["text/html"] = (
+        f'<img src="data:image/png;base64,{encoded}" alt="the default picture">'
+        f'<p><em>{html.escape(note)}</em></p>'
+    )
     data["image/png"] = encoded
     data["text/plain"] = note
     return data

@@ -1,9 +1,11 @@
-"""The latent explorer of notebook 02_generator: a digit moved along latent directions, across categories, and between two digits."""
+"""The latent explorer of notebook 02_generator: a digit moved along latent directions, across
+categories, and between two digits.
+"""
 
 
 import numpy as np
 
-from gan_helpers import checks, config, models, training
+from gan_helpers import checks, codes, config, training
 from gan_helpers.lab.widgets.base import Control, Explorer, Panel
 
 NUM_DIRECTIONS = 4  # Sliders for this many latent directions: enough to find a few kinds of change.
@@ -16,17 +18,18 @@ PATHS = ("great circle", "straight line")
 
 
 def steepest_directions(generator, noise, num_directions=NUM_DIRECTIONS):
-    """The `num_directions` directions in which `generator`'s image of `noise` (latent_dim,) changes fastest: (num_directions, latent_dim).
+    """The `num_directions` directions in which `generator`'s image of `noise` (latent_dim,) changes
+    fastest: (num_directions, latent_dim).
 
     They are the top right singular vectors of the generator's Jacobian (d pixels / d noise) at
     `noise`, orthonormal, and zero on the noise values a generator with categories reads as its
-    category (models.CategoricalCode): they move only the values it reads continuously.
+    category (codes.CategoricalCode): they move only the values it reads continuously.
     Introduced in notebook 02_generator.
     """
     import tensorflow as tf
 
     noise = np.asarray(noise, np.float32)
-    latent_dim, num_codes = generator.input_shape[-1], models.num_codes(generator)
+    latent_dim, num_codes = generator.input_shape[-1], codes.num_codes(generator)
     free = latent_dim - num_codes
     if noise.shape != (latent_dim,):
         raise ValueError(f"expected one noise vector of shape ({latent_dim},), got {noise.shape}")
@@ -43,8 +46,12 @@ def steepest_directions(generator, noise, num_directions=NUM_DIRECTIONS):
 
 
 def move_noise(base_noise, directions, amounts):
-    """`base_noise` (latent_dim,) moved `amounts[i]` along `directions[i]`; amounts of shape (k,) or (n, k) give (latent_dim,) or (n, latent_dim)."""
-    base_noise, directions, amounts = np.asarray(base_noise, np.float32), np.asarray(directions, np.float32), np.asarray(amounts, np.float32)
+    """`base_noise` (latent_dim,) moved `amounts[i]` along `directions[i]`; amounts of shape (k,) or
+    (n, k) give (latent_dim,) or (n, latent_dim).
+    """
+    base_noise = np.asarray(base_noise, np.float32)
+    directions = np.asarray(directions, np.float32)
+    amounts = np.asarray(amounts, np.float32)
     if base_noise.ndim != 1 or directions.shape[1:] != base_noise.shape or amounts.shape[-1:] != directions.shape[:1]:
         raise ValueError(
             f"expected base_noise (latent_dim,), directions (k, latent_dim) and amounts (k,) or (n, k), "
@@ -96,11 +103,13 @@ def interpolate(noise_a, noise_b, t, spherical=True):
 
 
 def digit_noises(generator, num_candidates=DIGIT_CANDIDATES, seed=config.DEFAULT_SEED):
-    """One noise vector per digit 0-9, shape (10, latent_dim): the candidate whose image the evaluation classifier is surest is that digit."""
-    from gan_helpers import evaluation
+    """One noise vector per digit 0-9, shape (10, latent_dim): the candidate whose image the evaluation
+    classifier is surest is that digit.
+    """
+    from gan_helpers import digit_classifier
 
     noise = training.fixed_noise(num_candidates, generator.input_shape[-1], seed)  # (num_candidates, latent_dim)
-    probabilities, _ = evaluation.classify(training.generate_images(generator, noise))  # (num_candidates, 10)
+    probabilities, _ = digit_classifier.classify(training.generate_images(generator, noise))  # (num_candidates, 10)
     return noise[np.argmax(probabilities, axis=0)]
 
 
@@ -142,13 +151,13 @@ def plot_interpolation(path_images, image, t, start_digit, end_digit, path):
 
 def latent_panel(generator, base_noise, directions):
     """The panel of sliders along `directions` and, for a generator with categories, a category slider."""
-    num_codes = models.num_codes(generator)
+    num_codes = codes.num_codes(generator)
     controls = {
         f"direction_{index + 1}": Control(f"direction {index + 1}", 0.0, -DIRECTION_RANGE, DIRECTION_RANGE, 0.1, readout=".1f")
         for index in range(len(directions))
     }
     if num_codes:
-        default_category = int(models.code_layer(generator).categories(base_noise[None])[0])
+        default_category = int(codes.code_layer(generator).categories(base_noise[None])[0])
         controls["category"] = Control("category", default_category, 0, num_codes - 1, 1)
     start_image = latent_walk(generator, base_noise, directions, np.zeros(len(directions)))[0]
 
@@ -157,7 +166,10 @@ def latent_panel(generator, base_noise, directions):
         noise = base_noise if category is None else with_category(base_noise, category, num_codes)
         return plot_latent(start_image, latent_walk(generator, noise, directions, values)[0], values, category)
 
-    title = "Move the noise along the directions in which the digit changes fastest" + (", and pick its category" if num_codes else "")
+    title = (
+        "Move the noise along the directions in which the digit changes fastest"
+        + (", and pick its category" if num_codes else "")
+    )
     return Panel("latent", title, draw, controls)
 
 

@@ -13,7 +13,8 @@ CURVE_POINTS = 121  # Points per loss curve: a step of 0.1.
 
 
 def loss_at(fake_logits, names=losses.LOSSES):
-    """Each generator loss at a raw discriminator output on a fake, and its derivative there: {name: (g_loss, d g_loss / d output)}.
+    """Each generator loss at a raw discriminator output on a fake, and its derivative there:
+    {name: (g_loss, d g_loss / d output)}.
 
     `fake_logits` is one number (then each entry holds two floats) or a 1-D array (then two arrays
     of its length). Computed by losses.generator_loss and GradientTape, so it is the library's
@@ -30,11 +31,13 @@ def loss_at(fake_logits, names=losses.LOSSES):
     for name in names:
         with tf.GradientTape() as tape:
             tape.watch(logits)
-            g_losses = tf.map_fn(lambda batch: losses.generator_loss(name, batch), logits)  # (N,): one loss per fake
+            g_losses = tf.map_fn(lambda batch, name=name: losses.generator_loss(name, batch), logits)  # (N,): one loss per fake
             total = tf.reduce_sum(g_losses)  # Each output's derivative is that of its own loss.
         gradients = tf.convert_to_tensor(tape.gradient(total, logits)).numpy().reshape(-1)  # (N,); dense even for N = 1
         g_losses = g_losses.numpy().astype(np.float64)
-        results[name] = (float(g_losses[0]), float(gradients[0])) if points.ndim == 0 else (g_losses, gradients.astype(np.float64))
+        results[name] = (
+            (float(g_losses[0]), float(gradients[0])) if points.ndim == 0 else (g_losses, gradients.astype(np.float64))
+        )
     return results
 
 
@@ -69,7 +72,10 @@ def plot_losses_at(fake_logit, curves, logits):
     bar_axes.invert_yaxis()
     bar_axes.set_title("How hard each loss pushes this fake", fontsize=10)
     probability = 1.0 / (1.0 + math.exp(-fake_logit))
-    figure.suptitle(f"raw output {fake_logit:+.1f}: for minimax and ns, D(G(z)) = sigmoid({fake_logit:+.1f}) = {probability:.4f}", fontsize=10)
+    figure.suptitle(
+        f"raw output {fake_logit:+.1f}: for minimax and ns, D(G(z)) = sigmoid({fake_logit:+.1f}) = {probability:.4f}",
+        fontsize=10,
+    )
     return figure
 
 

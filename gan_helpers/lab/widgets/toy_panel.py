@@ -29,9 +29,15 @@ def toy_lab(dataset="ring", seed=0, steps=None):
     steps = config.default_toy_steps() if steps is None else steps
     controls = {
         "method": Control("method", "vanilla", options=config.TOY_METHODS),
-        "d_learning_rate": Control("discriminator's learning rate", toy.DEFAULT_D_LEARNING_RATE, low, high, 0.1, log=True, readout=".1e"),
-        "g_learning_rate": Control("generator's learning rate", toy.DEFAULT_G_LEARNING_RATE, low, high, 0.1, log=True, readout=".1e"),
-        "steps": Control("generator updates", int(steps), min(TOY_STEPS_RANGE[0], int(steps)), TOY_STEPS_RANGE[1], TOY_STEPS_STEP),
+        "d_learning_rate": Control(
+            "discriminator's learning rate", toy.DEFAULT_D_LEARNING_RATE, low, high, 0.1, log=True, readout=".1e",
+        ),
+        "g_learning_rate": Control(
+            "generator's learning rate", toy.DEFAULT_G_LEARNING_RATE, low, high, 0.1, log=True, readout=".1e",
+        ),
+        "steps": Control(
+            "generator updates", int(steps), min(TOY_STEPS_RANGE[0], int(steps)), TOY_STEPS_RANGE[1], TOY_STEPS_STEP,
+        ),
     }
 
     def draw(progress=None, **knobs):

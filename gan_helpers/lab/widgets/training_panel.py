@@ -15,7 +15,7 @@ LEARNING_RATE_RANGE = (1e-5, 1e-2)  # The learning-rate sliders run over powers 
 
 
 def short_run_steps():
-    """Generator updates of `train_short_run`: 250 (about half a minute on a 2-core CPU), 10 in quick mode."""
+    """Generator updates of `train_short_run`: 250 (a short run, under a minute on a laptop CPU), 10 in quick mode."""
     return config.pick(full=250, quick=10)
 
 
@@ -87,7 +87,7 @@ def train_short_run(
     `images` (uint8) default to the offline digits (512 of them in quick mode). `progress`, if
     given, is called as progress(done, total) after every step. Introduced in notebook 05_training_loop.
     """
-    from gan_helpers import data, evaluation, runs
+    from gan_helpers import data, digit_classifier, evaluation, runs
 
     steps = short_run_steps() if steps is None else steps
     checks.positive_int("steps", steps)
@@ -102,11 +102,11 @@ def train_short_run(
     dataset = data.make_dataset(images, batch_size, seed=seed).repeat()
     gan.fit(dataset, steps_per_epoch=steps, epochs=1, callbacks=[recorder], verbose=0)
     generator = gan.sampling_generator
-    probabilities, _ = evaluation.classify(runs.sample_digits(generator, histogram_samples(), seed=seed + 1))
+    probabilities, _ = digit_classifier.classify(runs.sample_digits(generator, histogram_samples(), seed=seed + 1))
     return ShortRun(
         samples=runs.sample_digits(generator, NUM_SAMPLES, seed=seed),
         history=recorder.history,
-        class_histogram=np.bincount(probabilities.argmax(axis=1), minlength=evaluation.NUM_CLASSES) / len(probabilities),
+        class_histogram=np.bincount(probabilities.argmax(axis=1), minlength=digit_classifier.NUM_CLASSES) / len(probabilities),
         classifier_score=evaluation.classifier_score(probabilities),
         seconds=time.perf_counter() - start,
         settings=dict(d_learning_rate=d_learning_rate, g_learning_rate=g_learning_rate, batch_size=batch_size,

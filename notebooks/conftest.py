@@ -11,7 +11,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def pytest_collection_modifyitems(items):
-    """Give nbval the expected outputs of the NBVAL_CHECK_OUTPUT cells (kept outside the notebooks)."""
+    """Give nbval the expected outputs of the NBVAL_CHECK_OUTPUT cells (kept outside the notebooks); mark every cell slow."""
+    import pytest
+
     from tools import colab
 
     colab.give_nbval_expected_outputs(items)
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)

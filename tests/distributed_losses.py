@@ -14,7 +14,7 @@ tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfigur
 
 import keras  # noqa: E402
 
-from gan_helpers import config, data, models, training, tricks  # noqa: E402
+from gan_helpers import codes, config, data, training, tricks  # noqa: E402
 
 SETTINGS = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
 STEPS = 10
@@ -51,8 +51,10 @@ def train(strategy):
             float(tf.reduce_max(tf.abs(a - b))) > 0
             for a, b in zip(average.averaged_generator.trainable_weights, fresh.trainable_weights)
         )
-    code_layer = models.code_layer(gan.generator)
-    prior_moved = None if code_layer is None or code_layer.log_prior is None else float(tf.reduce_max(tf.abs(code_layer.log_prior))) > 0
+    code_layer = codes.code_layer(gan.generator)
+    prior_moved = (
+        None if code_layer is None or code_layer.log_prior is None else float(tf.reduce_max(tf.abs(code_layer.log_prior))) > 0
+    )
     return {
         "replicas": strategy.num_replicas_in_sync,
         "prior_moved": prior_moved,

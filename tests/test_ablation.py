@@ -32,7 +32,8 @@ def fake_trained(name, seed, cs, fd, smallest, copies, steps=100, seconds=60.0):
 
 
 def test_the_table_gives_each_configuration_its_mean_and_worst_seed():
-    results = [fake_trained("plain", 0, 6.0, 50.0, 0.05, 0.0, steps=100), fake_trained("plain", 1, 7.0, 30.0, 0.07, 0.01, steps=120),
+    results = [fake_trained("plain", 0, 6.0, 50.0, 0.05, 0.0, steps=100),
+               fake_trained("plain", 1, 7.0, 30.0, 0.07, 0.01, steps=120),
                fake_trained("course", 0, 9.0, 10.0, 0.08, 0.002)]
     floor = types.SimpleNamespace(frechet_distance=2.0)
     table = ablation.markdown_table(results, floor).splitlines()
@@ -51,15 +52,21 @@ def test_the_learning_rate_curves_are_the_ones_the_runs_use():
     assert rates[0] == rates[2] == pytest.approx(2e-3) and rates[-1] == pytest.approx(1e-4)
 
 
+@pytest.mark.slow
 def test_memorisation_scores_the_training_digits_and_unseen_ones(offline_digits):
     images, _ = offline_digits
-    curves = ablation.memorisation(recipes.TrainSettings(latent_dim=16, batch_size=32), images[:64], images[-64:], steps=5, every=2)
+    curves = ablation.memorisation(
+        recipes.TrainSettings(latent_dim=16, batch_size=32), images[:64], images[-64:], steps=5, every=2,
+    )
     np.testing.assert_array_equal(curves["step"], [2, 4, 5])
     for name in ("trained", "unseen"):
         assert curves[name].shape == (3,) and np.all((curves[name] > 0) & (curves[name] < 1))
 
 
-@pytest.mark.parametrize("args, message", [(["--epochs", "0"], "the budget must be positive"), (["--epochs", "1", "--only", "nope"], "no configuration 'nope'")])
+@pytest.mark.parametrize(
+    "args, message",
+    [(["--epochs", "0"], "the budget must be positive"), (["--epochs", "1", "--only", "nope"], "no configuration 'nope'")],
+)
 def test_the_command_refuses_a_bad_budget_or_name(args, message, capsys):
     from tools import ablation as ablation_tool
 
@@ -68,6 +75,7 @@ def test_the_command_refuses_a_bad_budget_or_name(args, message, capsys):
     assert stop.value.code == 2 and message in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_one_rung_trains_and_is_scored_as_evaluate_scores_a_run(tmp_path, offline_digits, monkeypatch):
     monkeypatch.setenv("GAN_QUICK", "1")
     images, _ = offline_digits

@@ -24,6 +24,7 @@ class StepClock:
         return self.now
 
 
+@pytest.mark.slow
 def test_the_tutorial_step_updates_both_networks(offline_digits):
     generator, train_step = bench.tutorial_gan(seed=0)
     assert generator.count_params() == 2_330_944  # The tutorial's generator, exactly.
@@ -34,6 +35,7 @@ def test_the_tutorial_step_updates_both_networks(offline_digits):
     assert any(not np.array_equal(old, new.numpy()) for old, new in zip(before, generator.trainable_weights))
 
 
+@pytest.mark.slow
 def test_the_tutorial_trains_for_its_time_budget(offline_digits):
     images, _ = offline_digits
     _, steps, seconds = bench.train_tutorial(images[:512], seconds=5, clock=StepClock())
@@ -46,7 +48,10 @@ def test_the_table_shows_every_figure_beside_the_floor():
         return evaluation.Scores(2_000, score, distance, np.array(histogram), 0.9, 0.001)
 
     rows = [
-        {"name": "tutorial", "steps": 200, "seconds": 300.0, "images_per_second": 170.7, "scores": scores(3.1, 150.0, [0.55] + [0.05] * 9)},
+        {
+            "name": "tutorial", "steps": 200, "seconds": 300.0, "images_per_second": 170.7,
+            "scores": scores(3.1, 150.0, [0.55] + [0.05] * 9),
+        },
         {"name": "course", "steps": 2_500, "seconds": 301.0, "images_per_second": 531.6, "scores": scores(9.1, 11.0, [0.1] * 10)},
     ]
     floor = scores(9.7, 2.5, [0.1] * 10)
@@ -58,6 +63,7 @@ def test_the_table_shows_every_figure_beside_the_floor():
     assert lines[-1].startswith("| real held-out digits (floor) |  |  | 9.70 | 2.50 (1.0x)")
 
 
+@pytest.mark.slow
 def test_bench_runs_end_to_end_in_seconds(monkeypatch, capsys):
     monkeypatch.setenv("GAN_QUICK", "1")
     assert bench.main(["--minutes", "0.05", "--num", "200"]) == 0
@@ -73,5 +79,6 @@ def test_bad_bench_arguments_exit_2_with_one_line(arguments):
     assert len(completed.stderr.strip().splitlines()) == 1 and "expected" in completed.stderr
 
 
+@pytest.mark.slow
 def test_throughput_times_a_pair_with_trains_settings():
     assert bench.throughput("mlp", steps=2) > 0

@@ -49,6 +49,7 @@ LAB_SETTINGS = {
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)"),
 ]
 
@@ -80,7 +81,9 @@ def free_port():
 
 def api(server, path, method="GET"):
     """Call the Jupyter server's REST API; return the decoded JSON (None for an empty answer)."""
-    request = urllib.request.Request(f"{server['url']}{path}", method=method, headers={"Authorization": f"token {server['token']}"})
+    request = urllib.request.Request(
+        f"{server['url']}{path}", method=method, headers={"Authorization": f"token {server['token']}"},
+    )
     with urllib.request.urlopen(request, timeout=10) as answer:
         body = answer.read()
     return json.loads(body) if body else None
@@ -270,7 +273,8 @@ def check_slider(page, notebook, check, screenshot_dir):
             polling="raf",
         )
     page.wait_for_function(
-        "([selector, old]) => { const img = document.querySelector(selector); return img !== null && img.getAttribute('src') !== old; }",
+        "([selector, old]) => { const img = document.querySelector(selector); "
+        "return img !== null && img.getAttribute('src') !== old; }",
         arg=[f"{picture} img", source],
         timeout=(TRAIN_SECONDS if check.button else 30) * 1000,
     )

@@ -1,4 +1,4 @@
-"""The command line as a user runs it: in a subprocess, in quick mode, on the offline digits."""
+"""The command line as a user runs it: in a subprocess, in quick mode, on the offline digits (the slow tier)."""
 
 import json
 import os
@@ -10,7 +10,10 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
+from tests.test_arguments import bad_inputs
+
 REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # Each test starts a Python that imports TensorFlow (tests/test_arguments.py: the fast checks).
 
 
 def cli(*args, quick=True):
@@ -58,9 +61,9 @@ def test_evaluate_a_run_prints_its_figures_beside_the_real_floor(trained_run):
 
 
 def test_evaluate_a_npy_of_real_digits_scores_them_like_the_floor(tmp_path):
-    from gan_helpers import evaluation
+    from gan_helpers import digit_classifier
 
-    _, (held_out, _) = evaluation.offline_split()
+    _, (held_out, _) = digit_classifier.offline_split()
     np.save(tmp_path / "real.npy", held_out)
     finished = cli("evaluate", tmp_path / "real.npy", "--num", 1000)
     assert finished.returncode == 0, finished.stderr
@@ -120,70 +123,8 @@ def test_a_loss_that_turns_nan_stops_and_keeps_the_last_good_checkpoint(trained_
     assert np.load(tmp_path / "after_nan.npy").std() > 0  # The kept generator still draws.
 
 
-def bad_inputs(tmp_path, run_dir):
-    """Each bad input with a piece of the one line that must explain it."""
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    blocker = tmp_path / "a_file"
-    blocker.write_text("not a folder")
-    corrupt = tmp_path / "corrupt"
-    corrupt.mkdir()
-    (corrupt / "generator.keras").write_bytes(b"this is not a keras archive")
-    out = tmp_path / "new_run"
-    wrong_shape = tmp_path / "wrong_shape.npy"
-    np.save(wrong_shape, np.zeros((5, 32, 32), np.uint8))
-    not_numpy = tmp_path / "not_numpy.npy"
-    not_numpy.write_text("not an array")
-    return [
-        (["train", "--out", out, "--model", "gigantic"], "--model: expected one of: fast, dcgan, upsampling, mlp, pooling, wide, got 'gigantic'"),
-        (["train", "--out", out, "--loss", "kl"], "--loss: expected one of: minimax, ns, lsgan, hinge, wgan-gp, got 'kl'"),
-        (["train", "--out", out, "--recipe", "fancy"], "--recipe: invalid choice: 'fancy'"),
-        (["train", "--out", run_dir, "--resume", "--recipe", "plain"], "a resumed run keeps the settings it was trained with"),
-        (["train", "--out", "."], "--out must name a run folder, not the current folder"),
-        (["train", "--out", out, "--learning-rate", "fast"], "--learning-rate: expected a positive number, got 'fast'"),
-        (["train", "--out", out, "--beta-1", "1"], "--beta-1: expected a number in [0, 1), got '1'"),
-        (["train", "--out", out, "--seed", "4294967296"], "--seed: expected a whole number from 0 to 4,294,967,295"),
-        (["train", "--out", out, "--loss", "hinge", "--label-smoothing", "0.1"], "label_smoothing: applies to the minimax, ns"),
-        (["settings", "--recipe", "fancy"], "--recipe: invalid choice: 'fancy'"),
-        (["settings", "--d-steps", "0"], "--d-steps: expected a whole number >= 1, got '0'"),
-        (["train", "--out", out, "--epochs", "0"], "--epochs: expected a whole number >= 1"),
-        (["train", "--out", out, "--minutes", "-2"], "--minutes: expected a positive number"),
-        (["train", "--out", out, "--augment", "0.7"], "--augment: expected a number in [0, 0.5)"),
-        (["train", "--out", out, "--codes", "-1"], "--codes: expected a whole number >= 0"),
-        (["train", "--out", out, "--codes", "100"], "codes: expected fewer categories than latent_dim = 100, got 100"),
-        (["train", "--out", out, "--ema", "1"], "--ema: expected a number in [0, 1)"),
-        (["train", "--out", out, "--schedule", "linear"], "--schedule: expected one of: constant, cosine, got 'linear'"),
-        (["train", "--out", out, "--prior", "even"], "--prior: expected one of: uniform, learned, got 'even'"),
-        (["train", "--out", run_dir, "--resume", "--codes", "3"], "was trained with codes="),
-        (["train", "--out", out, "--epochs", "2", "--minutes", "1"], "not allowed with argument"),
-        (["train", "--out", out, "--data", empty], "no MNIST-format IDX files"),
-        (["train", "--out", out, "--data", tmp_path / "nowhere"], "is not a directory of MNIST-format IDX files"),
-        (["train", "--out", blocker / "run"], "cannot write to output folder"),
-        (["train", "--out", empty, "--resume"], "nothing to resume"),
-        (["train", "--out", run_dir], "already holds a training run: pass --resume"),
-        (["train", "--out", run_dir, "--resume", "--model", "mlp"], "was trained with model='fast'"),
-        (["sample", run_dir, "--num", "0", "--out", tmp_path / "x.npy"], "--num: expected a whole number >= 1"),
-        (["sample", tmp_path / "missing", "--num", "4", "--out", tmp_path / "x.npy"], "no run folder at"),
-        (["sample", empty, "--num", "4", "--out", tmp_path / "x.npy"], "holds no generator.keras"),
-        (["sample", corrupt, "--num", "4", "--out", tmp_path / "x.npy"], "could not be loaded"),
-        (["sample", run_dir, "--num", "4", "--out", blocker / "x.npy"], "cannot write to output folder"),
-        (["sample", run_dir, "--num", "4", "--out", tmp_path / "x.txt"], "--out must end in .npy or .png"),
-        (["sample", "--num", "4", "--out", tmp_path / "x.npy"], "expected a run folder or --pretrained"),
-        (["sample", run_dir, "--pretrained", "--num", "4", "--out", tmp_path / "x.npy"], "not both"),
-        (["sample", "--pretrained", "--model", "huge", "--num", "4", "--out", tmp_path / "x.npy"], "no pretrained generator 'huge'"),
-        (["evaluate"], "expected FILE.npy or a run folder or --pretrained"),
-        (["evaluate", tmp_path / "missing.npy"], "no such file or run folder"),
-        (["evaluate", blocker], "expected a .npy file of digits or a run folder"),
-        (["evaluate", wrong_shape], "expected digits of shape (N, 28, 28)"),
-        (["evaluate", not_numpy], "is not a readable .npy array"),
-        (["evaluate", wrong_shape, "--num", "99"], "asks for more digits than"),
-        (["evaluate", empty], "holds no generator.keras"),
-        (["evaluate", run_dir, "--num", "0"], "--num: expected a whole number >= 1"),
-        (["evaluate", run_dir, "--data", tmp_path / "nowhere"], "is not a directory of MNIST-format IDX files"),
-    ]
-
-
 def test_bad_input_exits_2_with_one_line_and_no_traceback(trained_run, tmp_path):
+    """The same cases as tests/test_arguments.py, each in a process of its own against a real trained run."""
     failures = []
     for args, expected in bad_inputs(tmp_path, trained_run[0]):
         finished = cli(*args)
@@ -194,43 +135,12 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(trained_run, tmp_path)
     assert not (tmp_path / "new_run" / "checkpoint").exists()  # Nothing trained on bad input.
 
 
-def test_help_is_available_for_each_command():
-    for command in ("train", "settings", "sample", "evaluate"):
-        finished = cli(command, "--help")
-        assert finished.returncode == 0 and "--seed" in finished.stdout
-
-
-def test_settings_prints_each_recipe_as_json_and_they_differ():
-    plain, course = (json.loads(cli("settings", "--recipe", name).stdout) for name in ("plain", "course"))
-    assert plain["learning_rate"] == 2e-4 and plain["schedule"] == "constant" and plain["codes"] == 0
-    assert course["learning_rate"] == 2e-3 and course["schedule"] == "cosine" and course["codes"] == 30
-    assert json.loads(cli("settings").stdout) == course  # The course recipe is the default.
-    changed = json.loads(cli("settings", "--recipe", "plain", "--ema", "0.99", "--batch-size", "32").stdout)
-    assert changed == {**plain, "ema": 0.99, "batch_size": 32}  # Single flags change single settings.
-
-
 def test_train_with_the_plain_recipe_keeps_exactly_the_plain_settings(tmp_path):
     finished = cli("train", "--recipe", "plain", "--out", tmp_path / "plain", "--epochs", 1, "--data", "offline")
     assert finished.returncode == 0, finished.stderr
     saved = json.loads((tmp_path / "plain" / "config.json").read_text())
     assert saved == {**json.loads(cli("settings", "--recipe", "plain").stdout), "data": "offline"}
     assert (tmp_path / "plain" / "generator.keras").is_file()
-
-
-def test_bad_settings_are_refused_before_tensorflow_is_imported(tmp_path):
-    from gan_helpers import cli as command_line
-
-    script = (
-        "import sys\nfrom gan_helpers import cli\n"
-        "try:\n    status = cli.main(sys.argv[1:])\nexcept SystemExit as stop:\n    status = stop.code\n"
-        "print('tensorflow' in sys.modules, status)"
-    )
-    for args in (["train", "--out", str(tmp_path / "x"), "--model", "nope"], ["train", "--out", str(tmp_path / "y"), "--codes", "200"]):
-        finished = subprocess.run(
-            [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-        )
-        assert finished.stdout.split() == ["False", str(command_line.EXIT_BAD_INPUT)], finished.stderr
 
 
 def test_ctrl_c_keeps_the_last_checkpoint_and_resume_continues(tmp_path):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 SCRIPT = Path(__file__).with_name("distributed_losses.py")
+pytestmark = pytest.mark.slow  # Each test starts a Python that imports TensorFlow and trains.
 
 
 def run_both(settings):

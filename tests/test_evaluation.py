@@ -5,18 +5,18 @@ import json
 import numpy as np
 import pytest
 
-from gan_helpers import evaluation
+from gan_helpers import digit_classifier, evaluation
 
 
 @pytest.fixture(scope="module")
 def held_out():
-    return evaluation.offline_split()[1]
+    return digit_classifier.offline_split()[1]
 
 
 def test_the_shipped_classifier_is_small_and_accurate_on_held_out_digits(held_out):
     from tools import train_classifier
 
-    size = evaluation.CLASSIFIER_PATH.stat().st_size
+    size = digit_classifier.CLASSIFIER_PATH.stat().st_size
     accuracy = train_classifier.held_out_accuracy()
     print(f"\nEvaluation classifier: {accuracy:.2%} held-out accuracy on {len(held_out[0]):,} digits; {size / 1e3:.0f} kB")
     assert size < 1_000_000
@@ -24,28 +24,29 @@ def test_the_shipped_classifier_is_small_and_accurate_on_held_out_digits(held_ou
 
 
 def test_the_split_holds_out_1000_digits_the_classifier_never_trains_on():
-    (train_images, train_labels), (held_images, held_labels) = evaluation.offline_split()
+    (train_images, train_labels), (held_images, held_labels) = digit_classifier.offline_split()
     assert len(train_images) == 4_000 and len(held_images) == 1_000
     assert not {image.tobytes() for image in train_images} & {image.tobytes() for image in held_images}
     assert np.bincount(held_labels, minlength=10).min() >= 70  # Every digit is held out, roughly evenly.
-    np.testing.assert_array_equal(evaluation.offline_split()[1][0], held_images)  # Fixed by a seed.
+    np.testing.assert_array_equal(digit_classifier.offline_split()[1][0], held_images)  # Fixed by a seed.
 
 
 def test_stored_feature_statistics_match_the_classifier(held_out):
-    classifier, (mean, covariance) = evaluation.load_classifier()
-    (train_images, _), _ = evaluation.offline_split()
-    _, features = evaluation.classify(train_images, classifier)
+    classifier, (mean, covariance) = digit_classifier.load_classifier()
+    (train_images, _), _ = digit_classifier.offline_split()
+    _, features = digit_classifier.classify(train_images, classifier)
     np.testing.assert_allclose(features.mean(axis=0), mean, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(np.cov(features, rowvar=False), covariance, rtol=1e-3, atol=1e-3)
 
 
+@pytest.mark.slow
 def test_retraining_script_writes_weights_that_load(tmp_path):
     from tools import train_classifier
 
     path = tmp_path / "classifier.npz"
     assert train_classifier.main(["--epochs", "1", "--out", str(path)]) == 0
-    classifier, (mean, covariance) = evaluation.load_classifier(path)
-    assert mean.shape == (evaluation.FEATURE_UNITS,) and covariance.shape == (evaluation.FEATURE_UNITS,) * 2
+    classifier, (mean, covariance) = digit_classifier.load_classifier(path)
+    assert mean.shape == (digit_classifier.FEATURE_UNITS,) and covariance.shape == (digit_classifier.FEATURE_UNITS,) * 2
     assert train_classifier.held_out_accuracy(classifier) > 0.5  # One epoch already learns something.
 
 
@@ -62,7 +63,7 @@ def test_retraining_script_writes_weights_that_load(tmp_path):
 def test_every_digit_format_reads_as_the_same_unit_images(convert):
     unit = np.random.default_rng(0).integers(0, 256, (3, 28, 28)).astype(np.float32) / 255
     unit[:, 0, 0] = 0  # A black pixel, as every digit has, so [-1, 1] input shows a negative value.
-    np.testing.assert_allclose(evaluation.as_unit_images(convert(unit))[..., 0], unit, atol=1 / 255)
+    np.testing.assert_allclose(digit_classifier.as_unit_images(convert(unit))[..., 0], unit, atol=1 / 255)
 
 
 @pytest.mark.parametrize(
@@ -77,7 +78,7 @@ def test_every_digit_format_reads_as_the_same_unit_images(convert):
 )
 def test_unreadable_digits_raise_one_clear_error(bad, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        evaluation.as_unit_images(bad)
+        digit_classifier.as_unit_images(bad)
 
 
 def test_classifier_score_is_10_for_sharp_even_classes_and_1_for_one_class_or_blur():
@@ -112,7 +113,10 @@ def test_chunked_frechet_distance_averages_equal_chunks():
     rng = np.random.default_rng(1)
     features = rng.normal(size=(25, 2))
     statistics = (np.zeros(2), np.eye(2))
-    expected = np.mean([evaluation.frechet_distance(evaluation.gaussian_statistics(features[start:start + 10]), statistics) for start in (0, 10)])
+    expected = np.mean([
+        evaluation.frechet_distance(evaluation.gaussian_statistics(features[start:start + 10]), statistics)
+        for start in (0, 10)
+    ])
     assert evaluation.chunked_frechet_distance(features, statistics, chunk=10) == pytest.approx(expected)
     whole = evaluation.frechet_distance(evaluation.gaussian_statistics(features[:8]), statistics)
     assert evaluation.chunked_frechet_distance(features[:8], statistics, chunk=10) == pytest.approx(whole)
@@ -135,7 +139,7 @@ def test_real_digits_score_near_the_ceiling_and_training_digits_count_as_copies(
     assert floor.classifier_score > 9.5 and floor.confident_share > 0.95
     assert floor.class_histogram.sum() == pytest.approx(1) and floor.smallest_class[1] > 0.07
     assert floor.copy_rate <= 0.03  # About 1% by construction of the threshold.
-    (train_images, _), _ = evaluation.offline_split()
+    (train_images, _), _ = digit_classifier.offline_split()
     copies = evaluation.evaluate_images(train_images[:300])
     assert copies.copy_rate == 1.0  # Digits of the training set itself are copies.
 
@@ -144,7 +148,7 @@ def test_blank_and_single_class_digits_score_badly():
     blank = evaluation.evaluate_images(np.zeros((200, 28, 28), np.uint8))
     assert blank.smallest_class[1] == 0 and blank.classifier_score < 1.5
     assert blank.frechet_distance > 20 * evaluation.real_floor().frechet_distance
-    (train_images, train_labels), _ = evaluation.offline_split()
+    (train_images, train_labels), _ = digit_classifier.offline_split()
     ones = evaluation.evaluate_images(train_images[train_labels == 1][:200])
     assert ones.class_histogram[1] > 0.9 and ones.classifier_score < 1.5
 
@@ -181,6 +185,7 @@ TARGETS = {"classifier score >= 9.0": lambda scores, floor: scores.classifier_sc
            "copy rate <= 1%": lambda scores, floor: scores.copy_rate <= 0.01}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["fast", "dcgan"])
 def test_the_recorded_evaluation_of_each_pretrained_generator_is_the_truth(name):
     from gan_helpers import pretrained, runs

@@ -42,7 +42,7 @@ def test_check_sigmoid_accepts_a_right_answer(to_probability, capsys):
         (lambda logit: None, "one number"),
         (lambda logit: [sigmoid(logit)], "one number"),
         (lambda logit: float("nan"), "NaN"),
-        (sigmoid(0.0), "without parentheses"),
+        (sigmoid(0.0), "without calling it"),
     ],
     ids=["identity", "sign", "exp", "constant", "raises", "None", "list", "nan", "not callable"],
 )
@@ -86,7 +86,10 @@ def test_check_perfect_fake_score_accepts_zero(score, capsys):
 
 @pytest.mark.parametrize(
     ("score", "hint"),
-    [(None, "answer with a number"), ("0", "answer with a number"), (0.5, "can't tell"), (1, "believes are real"), (0.2, "pick the one")],
+    [
+        (None, "answer with a number"), ("0", "answer with a number"), (0.5, "can't tell"), (1, "believes are real"),
+        (0.2, "pick the one"),
+    ],
 )
 def test_check_perfect_fake_score_gives_a_hint_for_each_mistake(score, hint, capsys):
     assert exercises.check_perfect_fake_score(score) is False

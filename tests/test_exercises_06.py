@@ -121,7 +121,7 @@ def raises(images, stddev, rng):
         (lambda images, stddev, rng: images + 0.1 * rng.standard_normal(images.shape), "standard deviation 0.1"),
         (in_place, "changed the images it was given"),
         (raises, "raised RuntimeError: unfinished"),
-        ("not a function", "pass your function itself"),
+        ("not a function", "pass the function itself"),
     ],
 )
 def test_check_instance_noise_hints(function, hint, capsys):

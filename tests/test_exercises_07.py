@@ -20,7 +20,9 @@ def test_held_cosine_rate_right_answer_matches_the_callback(capsys):
 def test_held_cosine_rate_typical_mistakes(capsys):
     mistakes = {
         "should still be held": lambda peak, p, hold, floor: peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * p))),
-        "it should end at floor * peak": lambda peak, p, hold, floor: peak * 0.5 * (1 + math.cos(math.pi * max(0.0, p - hold) / (1 - hold))),
+        "it should end at floor * peak": (
+            lambda peak, p, hold, floor: peak * 0.5 * (1 + math.cos(math.pi * max(0.0, p - hold) / (1 - hold)))
+        ),
         "Hold the peak until": lambda peak, p, hold, floor: peak,
         "return one number": lambda peak, p, hold, floor: "fast",
         "raised ZeroDivisionError": lambda peak, p, hold, floor: 1 / 0,

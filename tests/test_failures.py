@@ -82,6 +82,7 @@ def test_step_log_records_each_steps_own_values_not_a_running_mean(tiny_gan, off
     assert len(step_log.results()["d_loss"]) == 3
 
 
+@pytest.mark.slow
 def test_extra_generator_steps_update_only_the_generator(tiny_gan, offline_digits):
     images, _ = offline_digits
     failures.train_steps(tiny_gan, images[:64], steps=3, batch_size=16, extra_generator_steps=2)
@@ -153,6 +154,7 @@ def test_time_budget_stops_fit_once_the_steps_have_used_the_seconds(tiny_gan, of
     assert int(tiny_gan.d_optimizer.iterations.numpy()) == 4
 
 
+@pytest.mark.slow
 def test_train_for_seconds_records_the_steps_and_seconds_it_got(tiny_gan, offline_digits):
     images, _ = offline_digits
     history = failures.train_for_seconds(tiny_gan, images[:64], seconds=0.2, batch_size=16, max_steps=400)
@@ -164,6 +166,7 @@ def test_train_for_seconds_records_the_steps_and_seconds_it_got(tiny_gan, offlin
     assert history["seconds"][-2] < 0.2  # It stops at the first step past the budget.
 
 
+@pytest.mark.slow
 def test_train_for_seconds_stops_at_max_steps(tiny_gan, offline_digits):
     history = failures.train_for_seconds(tiny_gan, offline_digits[0][:64], seconds=60, batch_size=16, max_steps=3)
     assert len(history["d_loss"]) == 3

@@ -97,6 +97,7 @@ def test_train_step_reports_the_four_metrics(real_batch):
     assert [metric.name for metric in gan.metrics] == ["d_loss", "g_loss", "real_score", "fake_score"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", losses.LOSSES)
 def test_every_loss_trains_with_fit(loss, offline_digits):
     images, _ = offline_digits
@@ -105,6 +106,7 @@ def test_every_loss_trains_with_fit(loss, offline_digits):
     assert all(np.isfinite(values[-1]) for values in history.history.values())
 
 
+@pytest.mark.slow
 def test_d_steps_updates_the_discriminator_more_often(offline_digits):
     images, _ = offline_digits
     gan = training.make_gan(latent_dim=16, d_steps=3, label_smoothing=0.1)
@@ -113,6 +115,7 @@ def test_d_steps_updates_the_discriminator_more_often(offline_digits):
     assert int(gan.d_optimizer.iterations.numpy()) == 6
 
 
+@pytest.mark.slow
 def test_same_seed_same_training(offline_digits):
     images, _ = offline_digits
 
@@ -203,6 +206,7 @@ def test_the_library_step_is_the_step_written_by_hand(real_batch):
             np.testing.assert_allclose(hand_weight.numpy(), library_weight.numpy(), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_a_gan_with_no_tricks_trains_exactly_like_the_plain_gan(real_batch):
     def two_steps(gan_class, **kwargs):
         config.set_seed(5)

@@ -52,6 +52,21 @@ def test_run_times_are_measured_for_every_notebook():
     for name, times in run_times.items():
         assert set(times) == {"quick_cpu", "full_cpu", "colab_gpu"}, name
         assert re.search(r"\d", times["quick_cpu"]) and re.search(r"\d", times["full_cpu"]), f"{name}: {times}"
+        assert "measured" in times["colab_gpu"] or "an estimate:" in times["colab_gpu"], (
+            f"{name}: say what a GPU time rests on"
+        )
+
+
+STUDENT_FACING = [*(f"notebooks/{name}.ipynb" for name in NOTEBOOKS), "colab_links.md", "notebooks/run_times.json"]
+MACHINE_TALK = re.compile(
+    r"EPYC|Xeon|\bAMD\b|\bIntel\b|not measured|was lent|no GPU was|wasn't available|was not available", re.I,
+)
+
+
+@pytest.mark.parametrize("path", STUDENT_FACING)
+def test_student_facing_text_speaks_of_the_course_not_of_the_machines_it_was_built_on(path):
+    text = (colab.ROOT / path).read_text()
+    assert not MACHINE_TALK.findall(text), path
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -134,6 +149,7 @@ def test_a_new_repository_url_reaches_every_generated_file(tmp_path):
     assert 'REPO_URL = "https://github.com/someone/fork"\n' in setup
 
 
+@pytest.mark.slow
 def test_recording_runs_a_notebook_as_nbval_does_and_joins_its_prints(tmp_path, monkeypatch):
     monkeypatch.delenv("GAN_QUICK", raising=False)
     monkeypatch.delenv("GAN_STATIC_WIDGETS", raising=False)

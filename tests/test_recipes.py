@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from gan_helpers import cli, config, recipes
+from gan_helpers import arguments, config, recipes
 from tools import colab
 
 
@@ -16,7 +16,9 @@ def test_the_defaults_are_the_plain_dcgan_and_course_changes_only_its_tricks():
     assert plain == recipes.recipe("plain")
     assert (plain.learning_rate, plain.beta_1, plain.schedule) == (2e-4, 0.5, "constant")
     assert (plain.augment, plain.ema, plain.codes) == (0.0, 0.0, 0)
-    assert (plain.latent_dim, plain.batch_size, plain.seed) == (config.default_latent_dim(), config.default_batch_size(), config.DEFAULT_SEED)
+    assert (plain.latent_dim, plain.batch_size, plain.seed) == (
+        config.default_latent_dim(), config.default_batch_size(), config.DEFAULT_SEED,
+    )
     course = recipes.recipe("course")
     assert set(plain.differences(course)) == set(recipes.RECIPES["course"])
     kept = {name for rung in recipes.LADDER if rung.in_course for name in rung.changes}
@@ -101,13 +103,13 @@ def test_each_setting_reads_its_own_text_and_refuses_other_text(name):
 
 
 def test_the_command_line_has_one_flag_per_setting_with_its_range_and_recipe_values():
-    parser = cli.build_parser()
+    parser = arguments.build_parser()
     (train,) = [action for action in parser._subparsers._group_actions[0].choices.values() if action.prog.endswith("train")]
     flags = {option for action in train._actions for option in action.option_strings}
     for name in recipes.FIELDS:
         assert "--" + name.replace("_", "-") in flags
-    assert "plain 0.0002, course 0.002" in cli.setting_help("learning_rate")
-    assert "a number in [0, 0.5)" in cli.setting_help("augment")
+    assert "plain 0.0002, course 0.002" in arguments.setting_help("learning_rate")
+    assert "a number in [0, 0.5)" in arguments.setting_help("augment")
 
 
 def test_the_readme_settings_table_is_made_from_the_settings():

@@ -81,6 +81,7 @@ def test_bad_budgets_are_refused(epochs, minutes, message):
         runs.check_budget(epochs, minutes)
 
 
+@pytest.mark.slow
 def test_nan_in_the_data_stops_training_and_keeps_the_good_epoch(tmp_path, offline_digits):
     images, _ = offline_digits
     first = runs.train_run(tmp_path, epochs=1, images=images[:128], batch_size=32, verbose=0)

@@ -110,6 +110,7 @@ def test_minibatch_std_appends_each_groups_spread_by_hand():
     np.testing.assert_allclose(output[:, 2], [0.5, 0.5, 0.0, 0.0], atol=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", config.TOY_METHODS)
 def test_every_method_trains_a_few_steps_without_nan(method):
     result = toy.train(method, seed=0, steps=3)
@@ -165,6 +166,7 @@ def test_surfaces_of_discriminators_that_judge_groups_come_one_per_grid_point():
     assert result.surface(resolution=10).shape == (10, 10)
 
 
+@pytest.mark.slow
 def test_plots_return_figures():
     result = toy.train("minibatch-std", seed=0, steps=4, snapshot_every=2)
     assert len(toy.plot_snapshots(result).axes) == 3
@@ -174,6 +176,7 @@ def test_plots_return_figures():
         toy.plot_snapshots(toy.train("ns", seed=0, steps=1))
 
 
+@pytest.mark.slow
 def test_compare_gives_one_row_per_method_and_a_markdown_table():
     finished = []
     rows = toy.compare(["vanilla", "ns"], seeds=[0, 1], steps=2, progress=finished.append)
@@ -194,6 +197,7 @@ def test_cli_lists_the_methods_one_a_line():
     assert finished.stderr == ""
 
 
+@pytest.mark.slow
 def test_cli_writes_2500_float_samples_and_prints_the_scores(tmp_path):
     out = tmp_path / "samples.npy"
     finished = cli("toy", "--method", "ns", "--seed", "1", "--steps", "5", "--out", out)
@@ -206,6 +210,7 @@ def test_cli_writes_2500_float_samples_and_prints_the_scores(tmp_path):
     assert f"{toy.high_quality_share(samples, 'ring'):.1%} high-quality samples" in score_line
 
 
+@pytest.mark.slow
 def test_cli_bad_input_exits_2_with_one_line(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")

@@ -9,6 +9,7 @@ import pytest
 from gan_helpers import (
     callbacks,
     checkpoints,
+    codes,
     config,
     data,
     losses,
@@ -29,10 +30,10 @@ def real_batch(offline_digits):
 
 def test_categories_of_gaussian_noise_are_uniform_and_one_hot():
     noise = training.fixed_noise(20_000, 30, seed=0)
-    categories = keras.ops.convert_to_numpy(models.noise_categories(noise, 10))
+    categories = keras.ops.convert_to_numpy(codes.noise_categories(noise, 10))
     shares = np.bincount(categories, minlength=10) / len(categories)
     assert np.all(np.abs(shares - 0.1) < 0.01)  # argmax of 10 Gaussians: each index equally likely.
-    coded = keras.ops.convert_to_numpy(models.CategoricalCode(10)(noise[:5]))
+    coded = keras.ops.convert_to_numpy(codes.CategoricalCode(10)(noise[:5]))
     assert coded.shape == (5, 30)
     np.testing.assert_array_equal(coded[:, :20], noise[:5, 10:])  # The rest of the noise passes through...
     np.testing.assert_array_equal(coded[:, 20:], np.eye(10)[np.argmax(noise[:5, :10], axis=1)])  # ...then one-hot.
@@ -43,12 +44,12 @@ def test_a_generator_with_codes_keeps_its_interface_and_survives_saving(tmp_path
     plain = models.build_generator("fast", latent_dim=16)
     assert generator.input_shape == plain.input_shape and generator.output_shape == plain.output_shape
     assert generator.count_params() == plain.count_params()  # The code layer has no weights.
-    assert models.num_codes(generator) == 4 and models.num_codes(plain) == 0
+    assert codes.num_codes(generator) == 4 and codes.num_codes(plain) == 0
     generator.save(tmp_path / "g.keras")
     loaded = keras.saving.load_model(tmp_path / "g.keras", compile=False)
     noise = training.fixed_noise(3, 16)
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(noise)), keras.ops.convert_to_numpy(generator(noise)))
-    assert models.num_codes(loaded) == 4
+    assert codes.num_codes(loaded) == 4
 
 
 @pytest.mark.parametrize("num_codes", [-1, 16, 2.5])
@@ -57,13 +58,14 @@ def test_bad_numbers_of_codes_are_refused(num_codes):
         models.build_generator("fast", latent_dim=16, num_codes=num_codes)
 
 
+@pytest.mark.slow
 def test_the_code_head_learns_to_read_the_category_back(real_batch):
     config.set_seed(0)
     gan = training.make_gan(latent_dim=16, codes=4, learning_rate=2e-3)
     trick = gan.find_trick(tricks.Categories)
     assert trick.head.output_shape == (None, 4)
     noise = training.fixed_noise(256, 16, seed=5)
-    categories = keras.ops.convert_to_numpy(models.noise_categories(noise, 4))
+    categories = keras.ops.convert_to_numpy(codes.noise_categories(noise, 4))
 
     def code_accuracy():
         features = trick.features(gan.generator(noise, training=False))
@@ -84,10 +86,13 @@ def test_categories_need_a_generator_that_reads_them_and_a_weight():
         tricks.TrickGAN(plain.generator, plain.discriminator, [tricks.Categories(1.0)])
     assert not isinstance(training.make_gan(latent_dim=16, codes=4, code_weight=0.0), tricks.TrickGAN)  # No head to train.
     coded = models.build_generator("fast", 16, num_codes=4)  # A uniform prior: nothing to learn.
-    with pytest.raises(ValueError, match="the LearnedPrior trick needs the Categories trick and a generator with learned_prior=True"):
+    with pytest.raises(
+        ValueError, match="the LearnedPrior trick needs the Categories trick and a generator with learned_prior=True",
+    ):
         tricks.TrickGAN(coded, plain.discriminator, [tricks.Categories(1.0), tricks.LearnedPrior()])
 
 
+@pytest.mark.slow
 def test_the_averaged_generator_follows_the_generator_slowly(real_batch):
     gan = training.make_gan(latent_dim=16, ema=0.99)
     averaged_generator = gan.find_trick(tricks.AveragedGenerator).averaged_generator
@@ -98,8 +103,8 @@ def test_the_averaged_generator_follows_the_generator_slowly(real_batch):
     latest = [w.numpy() for w in gan.generator.trainable_weights]
     averaged = [w.numpy() for w in averaged_generator.trainable_weights]
     moved = sum(np.abs(a - s).sum() for a, s in zip(averaged, start))
-    distance = sum(np.abs(a - l).sum() for a, l in zip(averaged, latest))
-    assert moved > 0 and 0 < distance < sum(np.abs(l - s).sum() for l, s in zip(latest, start))
+    distance = sum(np.abs(a - latest_weight).sum() for a, latest_weight in zip(averaged, latest))
+    assert moved > 0 and 0 < distance < sum(np.abs(latest_weight - s).sum() for latest_weight, s in zip(latest, start))
     # By hand: the decay warms up as (1 + step) / (10 + step), capped at `ema`.
     assert min(0.99, (1 + 30) / (10 + 30)) == pytest.approx(0.775)
     plain = training.make_gan(latent_dim=16)
@@ -178,7 +183,9 @@ def test_checkpoints_carry_the_code_head_and_the_average(tmp_path, real_batch):
             np.testing.assert_array_equal(before.numpy(), after.numpy())
     original.reset_metrics()
     restored.reset_metrics()
-    assert float(restored.train_step(real_batch)["d_loss"]) == pytest.approx(float(original.train_step(real_batch)["d_loss"]), rel=1e-6)
+    assert float(restored.train_step(real_batch)["d_loss"]) == pytest.approx(
+        float(original.train_step(real_batch)["d_loss"]), rel=1e-6,
+    )
 
 
 class FakeBudget:
@@ -236,6 +243,7 @@ def test_cosine_learning_rate_can_hold_its_peak_first():
             callbacks.CosineLearningRate(1e-3, total_steps=10, hold=bad)
 
 
+@pytest.mark.slow
 def test_train_run_uses_codes_average_and_schedule_and_logs_the_rate(tmp_path, offline_digits, monkeypatch):
     monkeypatch.setenv("GAN_QUICK", "1")
     images, _ = offline_digits
@@ -246,9 +254,10 @@ def test_train_run_uses_codes_average_and_schedule_and_logs_the_rate(tmp_path, o
     assert history["learning_rate"][0] > history["learning_rate"][1]  # The rate falls over the run.
     assert result.steps == 2 * (256 // 64)
     generator = runs.load_generator(tmp_path / "run")
-    assert models.num_codes(generator) == settings["codes"]
+    assert codes.num_codes(generator) == settings["codes"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("budget", [dict(epochs=4), dict(epochs=1, minutes=10)], ids=["epochs", "minutes"])
 def test_a_run_holds_the_peak_rate_for_its_first_half(tmp_path, offline_digits, monkeypatch, budget):
     monkeypatch.setenv("GAN_QUICK", "1")
@@ -271,10 +280,13 @@ def test_codes_must_fit_in_the_latent_vector(tmp_path, offline_digits):
         runs.train_run(tmp_path / "run", epochs=1, latent_dim=16, images=images[:128], verbose=0)
 
 
+@pytest.mark.slow
 def test_an_older_run_without_the_new_settings_resumes_without_them(tmp_path, offline_digits, monkeypatch):
     monkeypatch.setenv("GAN_QUICK", "1")
     images, _ = offline_digits
-    runs.train_run(tmp_path / "run", epochs=1, latent_dim=32, codes=0, ema=0.0, schedule="constant", images=images[:128], verbose=0)
+    runs.train_run(
+        tmp_path / "run", epochs=1, latent_dim=32, codes=0, ema=0.0, schedule="constant", images=images[:128], verbose=0,
+    )
     config_path = tmp_path / "run" / runs.CONFIG_FILE
     saved = json.loads(config_path.read_text())
     for key in ("codes", "ema", "schedule"):
@@ -290,7 +302,7 @@ def test_an_older_run_without_the_new_settings_resumes_without_them(tmp_path, of
 def test_category_noise_picks_each_category_in_turn():
     noise = training.category_noise(5, 16, per_category=3, seed=0)
     assert noise.shape == (15, 16) and noise.dtype == np.float32
-    categories = keras.ops.convert_to_numpy(models.noise_categories(noise, 5))
+    categories = keras.ops.convert_to_numpy(codes.noise_categories(noise, 5))
     np.testing.assert_array_equal(categories, np.repeat(np.arange(5), 3))
     np.testing.assert_array_equal(noise[:, 5:], training.fixed_noise(15, 16, seed=0)[:, 5:])  # The rest is untouched.
     with pytest.raises(ValueError, match="num_codes must be an integer from 1 to latent_dim - 1 = 15"):
@@ -299,26 +311,26 @@ def test_category_noise_picks_each_category_in_turn():
 
 def test_the_gumbel_turn_keeps_the_order_of_gaussian_values():
     values = np.linspace(-12.0, 12.0, 2_001, dtype=np.float32)[np.newaxis, :]
-    gumbel = keras.ops.convert_to_numpy(models.gumbel_from_gaussian(values))[0]
+    gumbel = keras.ops.convert_to_numpy(codes.gumbel_from_gaussian(values))[0]
     assert np.all(np.isfinite(gumbel)) and np.all(np.diff(gumbel) > 0)
-    many = keras.ops.convert_to_numpy(models.gumbel_from_gaussian(training.fixed_noise(50_000, 4, seed=3)))
+    many = keras.ops.convert_to_numpy(codes.gumbel_from_gaussian(training.fixed_noise(50_000, 4, seed=3)))
     assert many.mean() == pytest.approx(np.euler_gamma, abs=0.02)  # A standard Gumbel's mean.
     assert many.std() == pytest.approx(np.pi / np.sqrt(6), abs=0.02)  # ...and its standard deviation.
 
 
 def test_a_zero_prior_picks_the_plain_categories_and_a_learned_one_its_shares():
     noise = training.fixed_noise(40_000, 8, seed=0)
-    plain = keras.ops.convert_to_numpy(models.noise_categories(noise, 5))
-    zero_prior = keras.ops.convert_to_numpy(models.noise_categories(noise, 5, np.zeros(5, np.float32)))
+    plain = keras.ops.convert_to_numpy(codes.noise_categories(noise, 5))
+    zero_prior = keras.ops.convert_to_numpy(codes.noise_categories(noise, 5, np.zeros(5, np.float32)))
     np.testing.assert_array_equal(zero_prior, plain)
     prior = np.array([0.4, 0.3, 0.15, 0.1, 0.05], np.float32)
-    drawn = keras.ops.convert_to_numpy(models.noise_categories(noise, 5, np.log(prior)))
+    drawn = keras.ops.convert_to_numpy(codes.noise_categories(noise, 5, np.log(prior)))
     np.testing.assert_allclose(np.bincount(drawn, minlength=5) / len(drawn), prior, atol=0.01)
 
 
 def test_the_learned_prior_moves_to_the_real_shares_and_keeps_a_floor(real_batch):
     gan = training.make_gan(latent_dim=16, codes=4, prior="learned", ema=0.9)
-    layer = models.code_layer(gan.generator)
+    layer = codes.code_layer(gan.generator)
     assert layer.learned_prior and not layer.log_prior.trainable
     np.testing.assert_allclose(layer.log_prior.numpy(), 0.0)  # Uniform until training says otherwise.
     prior_trick = gan.find_trick(tricks.LearnedPrior)
@@ -331,23 +343,24 @@ def test_the_learned_prior_moves_to_the_real_shares_and_keeps_a_floor(real_batch
     gan.train_step(real_batch)  # A training step updates the prior from the real digits...
     after = layer.log_prior.numpy()
     assert not np.allclose(before, after) and np.exp(after).sum() == pytest.approx(1.0, abs=1e-5)
-    averaged = models.code_layer(gan.find_trick(tricks.AveragedGenerator).averaged_generator).log_prior.numpy()
+    averaged = codes.code_layer(gan.find_trick(tricks.AveragedGenerator).averaged_generator).log_prior.numpy()
     assert not np.allclose(averaged, 0.0)  # ...and the averaged generator follows it by averaging.
 
 
 def test_a_generator_with_a_learned_prior_survives_saving_and_category_noise_still_picks(tmp_path):
     generator = models.build_generator("fast", latent_dim=16, num_codes=4, learned_prior=True)
     log_prior = np.log(np.array([0.97, 0.01, 0.01, 0.01], np.float32))
-    models.code_layer(generator).log_prior.assign(log_prior)
+    codes.code_layer(generator).log_prior.assign(log_prior)
     generator.save(tmp_path / "g.keras")
     loaded = keras.saving.load_model(tmp_path / "g.keras", compile=False)
-    np.testing.assert_allclose(models.code_layer(loaded).log_prior.numpy(), log_prior)
+    np.testing.assert_allclose(codes.code_layer(loaded).log_prior.numpy(), log_prior)
     noise = training.category_noise(4, 16, per_category=2, seed=0)
-    categories = keras.ops.convert_to_numpy(models.code_layer(loaded).categories(noise))
+    categories = keras.ops.convert_to_numpy(codes.code_layer(loaded).categories(noise))
     np.testing.assert_array_equal(categories, [0, 0, 1, 1, 2, 2, 3, 3])  # Even the rare categories.
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(noise)), keras.ops.convert_to_numpy(generator(noise)))
 
 
+@pytest.mark.slow
 def test_the_prior_is_fixed_on_resume_and_checked(tmp_path, offline_digits, monkeypatch):
     monkeypatch.setenv("GAN_QUICK", "1")
     images, _ = offline_digits

@@ -17,10 +17,10 @@ import pytest
 from matplotlib.figure import Figure
 
 from gan_helpers import (
+    codes,
     config,
-    evaluation,
+    digit_classifier,
     losses,
-    models,
     pretrained,
     recipes,
     training,
@@ -136,7 +136,9 @@ def test_a_refused_setting_is_said_in_one_line(kernel_present, capsys):
         losses.check_label_smoothing(loss, 0.1)
         return Figure()
 
-    panel = widgets.Panel("refusing", "Refuses hinge", draw, {"loss": widgets.Control("loss", "hinge", options=losses.LOSSES)}, button="Train")
+    panel = widgets.Panel(
+        "refusing", "Refuses hinge", draw, {"loss": widgets.Control("loss", "hinge", options=losses.LOSSES)}, button="Train",
+    )
     view = widgets.PanelView(panel)
     view.button.click()
     assert "Not with these settings: label smoothing applies to" in capsys.readouterr().out
@@ -242,6 +244,7 @@ def run_in_a_kernel_without_a_browser(sources, timeout=300):
         manager.shutdown_kernel(now=True)
 
 
+@pytest.mark.slow
 def test_a_kernel_without_a_browser_keeps_the_picture_and_note(monkeypatch):
     """`jupyter nbconvert --execute` runs a real kernel with no browser: its saved outputs must hold the fallback."""
     from nbconvert import HTMLExporter
@@ -253,7 +256,8 @@ def test_a_kernel_without_a_browser_keeps_the_picture_and_note(monkeypatch):
         "from gan_helpers.lab import widgets\nwidgets.loss_explorer()",
         "from matplotlib.figure import Figure\n"
         "def draw(amount, progress=None):\n    progress(1, 1)\n    return Figure(figsize=(1, 1))\n"
-        "widgets.Explorer([widgets.Panel('trains', 'Trains', draw, {'amount': widgets.Control('amount', 1, 0, 2, 1)}, button='Train')])",
+        "widgets.Explorer([widgets.Panel('trains', 'Trains', draw, "
+        "{'amount': widgets.Control('amount', 1, 0, 2, 1)}, button='Train')])",
     ])
     for cell in notebook.cells:  # A quick panel, then a training one, whose display was updated with its picture.
         bundles = [output["data"] for output in cell.outputs if output["output_type"] == "display_data"]
@@ -318,7 +322,7 @@ def test_latent_walk_moves_the_noise_along_the_directions(generator):
 
 def test_with_category_picks_every_category_whatever_the_prior(generator):
     noise = training.fixed_noise(30, 100, seed=5)
-    layer = models.code_layer(generator)
+    layer = codes.code_layer(generator)
     for category in range(30):
         assert np.all(np.asarray(layer.categories(widgets.with_category(noise, category, 30))) == category)
     np.testing.assert_array_equal(widgets.with_category(noise, 4, 30)[:, 30:], noise[:, 30:])  # The rest is untouched.
@@ -347,7 +351,7 @@ def test_interpolate_by_hand():
 def test_digit_noises_draw_each_digit(generator):
     noises = widgets.digit_noises(generator)
     assert noises.shape == (10, 100)
-    probabilities, _ = evaluation.classify(training.generate_images(generator, noises))
+    probabilities, _ = digit_classifier.classify(training.generate_images(generator, noises))
     np.testing.assert_array_equal(probabilities.argmax(axis=1), np.arange(10))
 
 
@@ -356,7 +360,7 @@ def test_latent_explorer_panels_redraw_what_their_sliders_say(generator):
     latent, walk = explorer.panels
     assert set(latent.controls) == {"direction_1", "direction_2", "direction_3", "direction_4", "category"}
     noise = training.fixed_noise(1, 100, 42)
-    assert latent.controls["category"].value == int(models.code_layer(generator).categories(noise)[0])
+    assert latent.controls["category"].value == int(codes.code_layer(generator).categories(noise)[0])
     assert all(isinstance(figure, Figure) for figure in explorer.static_figures())
     default = widgets.figure_png(latent.figure())
     for name, value in (("direction_1", 2.0), ("category", (latent.controls["category"].value + 1) % 30)):
@@ -435,12 +439,15 @@ def short_runs():
 
     images, _ = data.load_mnist("offline", max_images=256, verbose=False)
     reports = []
-    first = widgets.train_short_run(batch_size=32, steps=4, images=images, progress=lambda done, total: reports.append((done, total)))
+    first = widgets.train_short_run(
+        batch_size=32, steps=4, images=images, progress=lambda done, total: reports.append((done, total)),
+    )
     again = widgets.train_short_run(batch_size=32, steps=4, images=images)
     slower = widgets.train_short_run(batch_size=32, steps=4, images=images, g_learning_rate=1e-4)
     return SimpleNamespace(first=first, again=again, slower=slower, reports=reports, images=images)
 
 
+@pytest.mark.slow
 def test_short_run_returns_digits_curves_and_histogram(short_runs):
     run = short_runs.first
     assert run.samples.shape == (widgets.NUM_SAMPLES, 28, 28) and run.samples.dtype == np.uint8
@@ -450,7 +457,9 @@ def test_short_run_returns_digits_curves_and_histogram(short_runs):
     assert run.class_histogram.shape == (10,) and run.class_histogram.sum() == pytest.approx(1.0)
     assert 1.0 <= run.classifier_score <= 10.0
     assert short_runs.reports == [(step, 4) for step in range(1, 5)]
-    assert run.settings == dict(d_learning_rate=2e-4, g_learning_rate=2e-4, batch_size=32, d_steps=1, label_smoothing=0.0, loss="ns", steps=4)
+    assert run.settings == dict(
+        d_learning_rate=2e-4, g_learning_rate=2e-4, batch_size=32, d_steps=1, label_smoothing=0.0, loss="ns", steps=4,
+    )
 
 
 def test_short_runs_repeat_exactly_and_follow_their_knobs(short_runs):

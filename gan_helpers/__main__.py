@@ -2,6 +2,10 @@
 
 import sys
 
-from gan_helpers.cli import main
+try:
+    from gan_helpers.cli import main
+except KeyboardInterrupt:  # Ctrl-C before the command line has even loaded.
+    print("python -m gan_helpers: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

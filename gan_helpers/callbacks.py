@@ -11,9 +11,8 @@ from pathlib import Path
 
 import keras
 
-from gan_helpers import checkpoints, checks, training, viz
-
-SAMPLES_DIR = "samples"
+from gan_helpers import checkpoints, checks, safe_files, training, viz
+from gan_helpers.run_folder import SAMPLES_DIR
 
 
 def logs_are_finite(logs):
@@ -50,14 +49,12 @@ class HistoryCSV(keras.callbacks.Callback):
                 reader = csv.DictReader(file)
                 columns, rows = list(reader.fieldnames), list(reader)
         if set(row) - set(columns) or not rows:
-            columns = ["epoch"] + sorted((set(columns) | set(row)) - {"epoch"})
-            with open(self.path, "w", newline="") as file:  # A new column: rewrite the header and the old rows.
-                writer = csv.DictWriter(file, columns, restval="")
-                writer.writeheader()
-                writer.writerows(rows + [row])
-        else:
-            with open(self.path, "a", newline="") as file:
-                csv.DictWriter(file, columns, restval="").writerow(row)
+            columns = ["epoch"] + sorted((set(columns) | set(row)) - {"epoch"})  # A new column: empty cells above it.
+        # The whole file, written beside and renamed into place: a kill mid-write leaves the last whole one.
+        with safe_files.replace_atomically(self.path) as temporary, open(temporary, "w", newline="") as file:
+            writer = csv.DictWriter(file, columns, restval="")
+            writer.writeheader()
+            writer.writerows(rows + [row])
 
 
 class QualityLog(keras.callbacks.Callback):
@@ -113,7 +110,10 @@ class SampleGrid(keras.callbacks.Callback):
             return  # A NaN generator draws nothing worth keeping.
         (self.run_dir / SAMPLES_DIR).mkdir(parents=True, exist_ok=True)
         images = training.generate_images(self.model.sampling_generator, self.noise)
-        self.paths.append(viz.save_grid(images, frame_path(self.run_dir, epoch + 1)))
+        path = frame_path(self.run_dir, epoch + 1)
+        with safe_files.replace_atomically(path) as temporary:
+            viz.save_grid(images, temporary)
+        self.paths.append(path)
 
 
 class Checkpoint(keras.callbacks.Callback):
@@ -205,12 +205,16 @@ class TimeBudget(keras.callbacks.Callback):
     still logged and checkpointed. With `steps_only`, it counts only the time from the start of each
     step to this callback (work placed after it in the callback list, such as measuring, is free),
     the first `warmup_steps` steps (tracing and compiling) are free too, and `elapsed` holds the
-    seconds counted after each step: notebook 06's equal budgets, with `grace` 1.
+    seconds counted after each step: notebook 06's equal budgets, with `grace` 1. `spent_before`
+    counts what earlier sessions of a resumed run spent, so the budget is the whole run's.
     """
 
-    def __init__(self, minutes, clock=time.monotonic, report=False, grace=1.1, steps_only=False, warmup_steps=0):
+    def __init__(
+        self, minutes, clock=time.monotonic, report=False, grace=1.1, steps_only=False, warmup_steps=0, spent_before=0.0,
+    ):
         super().__init__()
         self.budget_seconds = 60.0 * checks.positive_number("minutes", minutes)
+        self.spent_before = float(spent_before)  # Seconds earlier sessions of a resumed run already spent.
         self.warmup_steps = checks.whole_number("warmup_steps", warmup_steps, 0)
         self.clock = clock
         self.report = report  # Print one line per epoch (fit's own "Epoch N/M" has no M under a budget).
@@ -227,7 +231,7 @@ class TimeBudget(keras.callbacks.Callback):
 
     def elapsed_seconds(self):
         """The training time counted so far."""
-        return self._spent if self.steps_only else self.clock() - self.start
+        return self.spent_before + (self._spent if self.steps_only else self.clock() - self.start)
 
     def on_train_batch_begin(self, batch, logs=None):
         self._step_start = self.clock()

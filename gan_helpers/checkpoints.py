@@ -13,6 +13,27 @@ import numpy as np
 
 CHECKPOINT_DIR = "checkpoint"
 STATE_FILE = "state.json"
+WEIGHTS_SUFFIX = ".weights.npz"
+
+
+def networks(gan):
+    """Every network a checkpoint holds, by name: the generator, the discriminator and the tricks' own."""
+    return {"generator": gan.generator, "discriminator": gan.discriminator, **gan.extra_networks()}
+
+
+def save_weights(network, path):
+    """A network's weights in layer order as one .npz (NumPy writes it; a full disk raises OSError, no crash)."""
+    np.savez(path, **{f"weight_{index:03d}": value for index, value in enumerate(network.get_weights())})
+
+
+def load_weights(network, folder, name):
+    """Load `name`'s weights from `folder`: the .npz this module writes, or an older run's Keras .weights.h5."""
+    path = Path(folder) / f"{name}{WEIGHTS_SUFFIX}"
+    if not path.exists() and (Path(folder) / f"{name}.weights.h5").exists():
+        network.load_weights(Path(folder) / f"{name}.weights.h5")
+        return
+    with np.load(path) as archive:
+        network.set_weights([archive[key] for key in sorted(archive.files)])
 
 
 def save_checkpoint(run_dir, gan, epoch):
@@ -24,10 +45,8 @@ def save_checkpoint(run_dir, gan, epoch):
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
     gan.build_optimizers()  # So that saved values have somewhere to go.
-    gan.generator.save_weights(fresh / "generator.weights.h5")
-    gan.discriminator.save_weights(fresh / "discriminator.weights.h5")
-    for name, network in gan.extra_networks().items():
-        network.save_weights(fresh / f"{name}.weights.h5")
+    for name, network in networks(gan).items():
+        save_weights(network, fresh / f"{name}{WEIGHTS_SUFFIX}")
     for name in ("d_optimizer", "g_optimizer"):
         store = {}
         getattr(gan, name).save_own_variables(store)
@@ -62,10 +81,8 @@ def load_checkpoint(run_dir, gan):
         raise ValueError(f"no checkpoint in {run_dir}: expected {CHECKPOINT_DIR}/{STATE_FILE} from an earlier run")
     try:
         state = json.loads((folder / STATE_FILE).read_text())
-        gan.generator.load_weights(folder / "generator.weights.h5")
-        gan.discriminator.load_weights(folder / "discriminator.weights.h5")
-        for name, network in gan.extra_networks().items():
-            network.load_weights(folder / f"{name}.weights.h5")
+        for name, network in networks(gan).items():
+            load_weights(network, folder, name)
         gan.build_optimizers()  # So that saved values have somewhere to go.
         for name in ("d_optimizer", "g_optimizer"):
             with np.load(folder / f"{name}.npz") as arrays:

@@ -4,6 +4,7 @@ Each command checks its arguments (gan_helpers.arguments) before TensorFlow star
 with status 2 and one line on stderr that says what was expected.
 """
 
+import contextlib
 import os
 import sys
 
@@ -15,6 +16,7 @@ from gan_helpers.arguments import (
     build_parser,
     given_settings,
 )
+from gan_helpers.run_folder import record_end, record_start
 
 
 def import_tensorflow_quietly():
@@ -39,48 +41,49 @@ def check_data_argument(value):
         data.find_idx_files(value)
 
 
-def record_command(args):
-    """Append this train command to the run's commands.txt, so a run (and a pretrained generator) says how it was made."""
-    import shlex
-
-    from gan_helpers import runs
-
-    line = "python -m gan_helpers " + shlex.join(args.argv)
-    with open(args.out / runs.COMMANDS_FILE, "a") as file:
-        file.write(line + "\n")
-
-
+GRID_LIMIT = 1_024  # The most digits a sample grid picture shows (32 x 32).
 def run_train(args):
-    """Check the train arguments before TensorFlow starts, train, and print where the results are."""
-    from gan_helpers import runs
+    """Check the train arguments before TensorFlow starts, hold the folder, train, and say where the results are."""
+    from gan_helpers import checkpoints, runs, safe_files
 
     if str(args.out) == ".":
         raise ValueError("--out must name a run folder, not the current folder")
-    settings = runs.resolve_settings(args.out, args.resume, args.recipe, given_settings(args))
-    check_data_argument(settings.data)
-    import_tensorflow_quietly()
-    runs.check_writable(args.out)
-    try:
-        result = runs.train_run(
-            args.out, settings, epochs=args.epochs, minutes=args.minutes, resume=args.resume, tensorboard=args.tensorboard,
-        )
-    except KeyboardInterrupt:
-        from gan_helpers import checkpoints
-
-        record_command(args)
-        if checkpoints.find_checkpoint(args.out) is None:
-            print("\nInterrupted before the first epoch finished: nothing to resume yet.", file=sys.stderr)
-        else:
-            print(
-                f"\nInterrupted. The last finished epoch is saved in {args.out}; continue with:\n"
-                f"  python -m gan_helpers train --out {args.out} --resume",
-                file=sys.stderr,
+    with contextlib.ExitStack() as held:
+        if (args.out / safe_files.LOCK_FILE).exists():  # A folder in use by another train: stop before anything else.
+            held.enter_context(safe_files.run_lock(args.out))
+        settings = runs.resolve_settings(args.out, args.resume, args.recipe, given_settings(args))
+        check_data_argument(settings.data)
+        runs.check_writable(args.out)
+        held.enter_context(safe_files.run_lock(args.out))
+        record_start(args)
+        try:
+            import_tensorflow_quietly()
+            result = runs.train_run(
+                args.out, settings, epochs=args.epochs, minutes=args.minutes, resume=args.resume,
+                tensorboard=args.tensorboard,
             )
-        return EXIT_INTERRUPTED
-    record_command(args)
-    if result.stop_reason == "nan":
-        print(result.summary(), file=sys.stderr)
-        return EXIT_TRAINING_FAILED
+        except KeyboardInterrupt:
+            kept = checkpoints.find_checkpoint(args.out)
+            record_end(args, "interrupted")
+            if kept is None:
+                print("Interrupted before the first epoch finished: nothing to resume yet.", file=sys.stderr)
+            else:
+                print(
+                    f"Interrupted; the last finished epoch is saved in {args.out}: "
+                    f"continue with python -m gan_helpers train --out {args.out} --resume",
+                    file=sys.stderr,
+                )
+            return EXIT_INTERRUPTED
+        except runs.RunFailed as failure:
+            record_end(args, f"failed: {failure}")
+            print(f"python -m gan_helpers train: training failed: {failure}", file=sys.stderr)
+            return EXIT_TRAINING_FAILED
+        result.given = tuple(given_settings(args))
+        if result.stop_reason == "nan":
+            record_end(args, f"stopped: the loss turned NaN in epoch {result.nan_epoch}")
+            print(result.summary(), file=sys.stderr)
+            return EXIT_TRAINING_FAILED
+        record_end(args, f"finished at epoch {result.epochs_done}")
     print(result.summary())
     print(f"Sample from it with: python -m gan_helpers sample {args.out} --num 16 --out digits.png")
     return 0
@@ -128,49 +131,87 @@ def run_sample(args):
     if suffix not in (".npy", ".png"):
         raise ValueError(f"--out must end in .npy or .png, got {str(args.out)!r}")
     check_source(args.run_dir, args.pretrained, args.model, "a run folder")
-    import_tensorflow_quietly()
     from gan_helpers import runs
 
+    if args.num > runs.MAX_DIGITS:
+        raise ValueError(f"--num {args.num:,} is more than the {runs.MAX_DIGITS:,} digits sample writes at once")
     runs.check_writable(args.out.parent)
+    import_tensorflow_quietly()
     generator = load_chosen_generator(args.run_dir, args.pretrained, args.model)
-    digits = runs.sample_digits(generator, args.num, seed=args.seed)  # (num, 28, 28) uint8
-    array_path = args.out.with_suffix(".npy")
-    import numpy as np
-
-    np.save(array_path, digits)
-    message = f"Wrote {args.num} digits, uint8 of shape {digits.shape}, to {array_path}"
+    array_path = runs.save_digits(generator, args.num, args.out.with_suffix(".npy"), seed=args.seed)
+    message = f"Wrote {args.num:,} digits, uint8 of shape ({args.num}, 28, 28), to {array_path}"
     if suffix == ".png":
-        from gan_helpers import viz
+        import numpy as np
 
-        viz.save_grid(digits, args.out)
-        message += f", and a grid picture to {args.out}"
+        from gan_helpers import safe_files, viz
+
+        shown = min(args.num, GRID_LIMIT)
+        with safe_files.replace_atomically(args.out) as temporary:
+            viz.save_grid(np.load(array_path, mmap_mode="r")[:shown], temporary)
+        message += f", and a grid picture of {'the first ' if shown < args.num else ''}{shown:,} to {args.out}"
     print(message)
     return 0
 
 
-def load_digit_file(path, num):
-    """The digits in a .npy file (the first `num` when given); ValueError with one line when unusable."""
+def npy_header(path):
+    """(shape, dtype) of a .npy file from its header alone; ValueError when the header is unreadable or
+    promises more bytes than the file holds.
+    """
     import numpy as np
 
     try:
-        digits = np.load(path, allow_pickle=False)
+        with open(path, "rb") as file:
+            version = np.lib.format.read_magic(file)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, _, dtype = read_header(file)
+            header_end = file.tell()
     except (OSError, ValueError) as error:
         raise ValueError(f"{path} is not a readable .npy array: {str(error).splitlines()[0] if str(error) else error}") from None
-    if num is not None:
-        if num > len(digits):
-            raise ValueError(f"--num {num} asks for more digits than {path} holds ({len(digits)})")
-        digits = digits[:num]
-    return digits
+    promised = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+    if dtype.hasobject or promised > path.stat().st_size - header_end:
+        raise ValueError(f"{path} is not a readable .npy array: its header promises more data than the file holds")
+    return shape, dtype
+
+
+def load_digit_file(path, num):
+    """The digits in a .npy file (the first `num` when given), read only as far as needed; ValueError when unusable."""
+    import numpy as np
+
+    from gan_helpers import evaluation
+
+    shape, _ = npy_header(path)
+    length = shape[0] if shape else 0
+    if num is not None and num > length:
+        raise ValueError(f"--num {num} asks for more digits than {path} holds ({length})")
+    if num is None and length > evaluation.MAX_NUM_SAMPLES:
+        raise ValueError(
+            f"{path} holds {length:,} digits; evaluate scores at most {evaluation.MAX_NUM_SAMPLES:,}: pass --num"
+        )
+    digits = np.load(path, mmap_mode="r", allow_pickle=False)
+    return np.array(digits[:num] if num is not None else digits)
+
+
+def run_data(config_path):
+    """The data a run trained on, from its config.json (None when it has none); ValueError naming a corrupt file."""
+    import json
+
+    if not config_path.exists():
+        return None
+    try:
+        return json.loads(config_path.read_text()).get("data")
+    except (ValueError, AttributeError) as error:
+        raise ValueError(f"{config_path} is corrupt: {error}") from None
 
 
 def run_evaluate(args):
     """Print the evaluation table for a .npy of digits, a run's generator or a pretrained one."""
-    import json
 
     from gan_helpers import digit_classifier, evaluation
 
     check_source(args.target, args.pretrained, args.model, "FILE.npy or a run folder")
     check_data_argument(args.data)
+    if args.num is not None and args.num > evaluation.MAX_NUM_SAMPLES:
+        raise ValueError(f"--num {args.num:,} is more than the {evaluation.MAX_NUM_SAMPLES:,} digits evaluate scores at once")
     target = args.target
     training_data = args.data
     if target is not None and target.is_file():
@@ -191,7 +232,7 @@ def run_evaluate(args):
         digits = runs.sample_digits(generator, num, seed=args.seed)
         if target is not None and training_data is None:
             config_path = target / runs.CONFIG_FILE
-            training_data = json.loads(config_path.read_text()).get("data") if config_path.exists() else None
+            training_data = run_data(config_path)
         name = f"the pretrained {args.model!r} generator" if args.pretrained else str(target)
         title = f"Evaluation of {num:,} digits from {name} (noise seed {args.seed})"
     reference_set = evaluation.reference_for(training_data or "offline")  # `auto`: what it picked on this machine.
@@ -237,6 +278,9 @@ def main(argv=None):
     handler = handler[args.command]
     try:
         return handler(args)
+    except KeyboardInterrupt:  # Ctrl-C while TensorFlow imports, while sampling, ...: one line, no traceback.
+        print(f"python -m gan_helpers {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # The reader went away (`settings | head`): nothing more to say.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

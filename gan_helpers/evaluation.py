@@ -35,6 +35,7 @@ FRECHET_CHUNK = NUM_HELD_OUT  # Fréchet distance is biased by sample size: comp
 IDENTICAL_SQUARED_DISTANCE = 1e-9  # Below this, two digits are the same digit (float64 rounding).
 MAX_COPY_QUERIES = 1_000  # Real digits used to set the copy threshold on a large training set.
 DEFAULT_NUM_SAMPLES = 2_000
+MAX_NUM_SAMPLES = 100_000  # The most digits evaluate scores at once (their features and distances stay in memory).
 
 
 def classifier_score(probabilities):

@@ -1,29 +1,40 @@
 """Training runs on disk: what `python -m gan_helpers train` and `sample` do, callable from Python.
 
 A run folder holds everything a run needs to be inspected, sampled and resumed:
-config.json, fixed_noise.npy, checkpoint/, history.csv, samples/epoch_NNNN.png, progress.gif,
-curves.png, generator.keras and, when asked for, TensorBoard logs in logs/.
+config.json, length.json, fixed_noise.npy, checkpoint/, history.csv, samples/epoch_NNNN.png,
+progress.gif, curves.png, generator.keras, commands.txt and, when asked for, TensorBoard logs in
+logs/ (gan_helpers.run_folder lists them). A run locks its folder while it trains, and writes each
+file whole or not at all (gan_helpers.safe_files).
 """
 
 import contextlib
-import csv
 import importlib.util
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from gan_helpers import checkpoints, checks, config, recipes
+from gan_helpers import checkpoints, checks, config, safe_files
+from gan_helpers.run_folder import (
+    CONFIG_FILE,
+    CURVES_FILE,
+    GENERATOR_FILE,
+    GIF_FILE,
+    HISTORY_FILE,
+    LENGTH_FILE,
+    NOISE_FILE,
+    RunFailed,
+    check_budget,
+    check_writable,
+    read_length,
+    resolve_settings,
+    seconds_so_far,
+    truncate_history,
+)
 
-CONFIG_FILE = "config.json"
-GENERATOR_FILE = "generator.keras"
-HISTORY_FILE = "history.csv"
-NOISE_FILE = "fixed_noise.npy"
-GIF_FILE = "progress.gif"
-CURVES_FILE = "curves.png"
-COMMANDS_FILE = "commands.txt"  # The command line adds each `train` command that worked on the folder.
+MAX_DIGITS = 1_000_000  # The most digits `sample` writes in one go (784 MB as uint8), drawn in batches.
+SAMPLE_BATCH = 1_000  # Digits generated at a time.
 NUM_GRID_IMAGES = 64  # The fixed noise batch: an 8 x 8 grid every epoch.
 GIF_FRAME_MS = 250
 UNLIMITED_EPOCHS = 10**6  # With only a time budget, the budget ends the run.
@@ -40,6 +51,19 @@ class RunResult:
     files: dict = field(default_factory=dict)
     steps: int = 0  # Generator updates so far, earlier sessions included.
     settings: object = None  # The recipes.TrainSettings it trained with.
+    given: tuple = ()  # The settings given with this command (single flags), for the NaN message.
+
+    def settings_in_force(self):
+        """For the NaN message: the settings the loss diverged with, and those this command gave."""
+        if self.settings is None:
+            return ""
+        names = ["learning_rate", "schedule", "beta_1", "loss", "d_steps", *self.given]
+        shown = ", ".join(f"{name}={getattr(self.settings, name)!r}" for name in dict.fromkeys(names))
+        text = f" It diverged with {shown}."
+        if self.given:
+            flags = ", ".join("--" + name.replace("_", "-") for name in self.given)
+            text += f" This command set {flags}; config.json keeps them for later resumes, so give a safer value with --resume."
+        return text
 
     def summary(self):
         """Lines for people: why training stopped and where each file is."""
@@ -54,89 +78,12 @@ class RunResult:
                     f"Kept the last good checkpoint (epoch {self.epochs_done})."
                     if self.epochs_done else "No good checkpoint to keep."
                 )
+                + self.settings_in_force()
             ),
         }
         lines = [reasons[self.stop_reason]]
         lines += [f"  {label:<12} {path}" for label, path in self.files.items()]
         return "\n".join(lines)
-
-
-def check_writable(run_dir):
-    """Create `run_dir` if needed and prove a file can be written there; raise ValueError otherwise."""
-    run_dir = Path(run_dir)
-    try:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        probe = run_dir / ".write_test"
-        probe.write_text("ok")
-        probe.unlink()
-    except OSError as error:
-        raise ValueError(f"cannot write to output folder {run_dir}: {error.strerror or error}") from None
-    return run_dir
-
-
-def resolve_settings(run_dir, resume=False, settings=None, overrides=None):
-    """The TrainSettings a run in `run_dir` trains with; ValueError with one line when they cannot be used.
-
-    A new run takes `settings` (a TrainSettings or a recipe's name; default recipes.DEFAULT_RECIPE)
-    with `overrides` on top. A resumed run takes the settings saved in its config.json, with
-    `overrides` on top, or `settings` in full; either way the settings that fix the networks'
-    shapes and meaning (recipes.FIXED_ON_RESUME) must stay as saved. Reads no TensorFlow.
-    """
-    overrides = {name: value for name, value in (overrides or {}).items() if value is not None}
-    recipes.check_names(overrides)
-    config_path = Path(run_dir) / CONFIG_FILE
-    if not resume:
-        if checkpoints.find_checkpoint(run_dir) is not None:  # A run that never finished an epoch may start over.
-            raise ValueError(f"{run_dir} already holds a training run: pass --resume to continue it, or choose another --out")
-        if settings is None or isinstance(settings, str):
-            return recipes.recipe(settings or recipes.DEFAULT_RECIPE, **overrides)
-        return settings.replace(**overrides)
-    if not config_path.exists() or checkpoints.find_checkpoint(run_dir) is None:
-        raise ValueError(f"nothing to resume in {run_dir}: no finished epoch was saved there (drop --resume to start a run)")
-    if isinstance(settings, str):
-        raise ValueError("a resumed run keeps the settings it was trained with: change single settings instead of the recipe")
-    try:
-        saved = recipes.from_saved(json.loads(config_path.read_text()))
-    except (OSError, ValueError) as error:
-        raise ValueError(f"{config_path} is corrupt: {error}") from None
-    resolved = (settings or saved).replace(**overrides)
-    for name in recipes.FIXED_ON_RESUME:
-        if getattr(resolved, name) != getattr(saved, name):
-            raise ValueError(
-                f"{run_dir} was trained with {name}={getattr(saved, name)!r}; "
-                f"resume it with the same {name}, or start a new --out"
-            )
-    return resolved
-
-
-def truncate_history(path, epochs_kept):
-    """Drop rows of history.csv past `epochs_kept`, so a resumed run continues the log without duplicates."""
-    if not path.exists():
-        return
-    with open(path, newline="") as file:
-        rows = list(csv.reader(file))
-    if not rows:
-        return
-    kept = [rows[0]] + [row for row in rows[1:] if row and int(row[0]) <= epochs_kept]
-    with open(path, "w", newline="") as file:
-        csv.writer(file).writerows(kept)
-
-
-def seconds_so_far(history_path):
-    """The training seconds the last row of history.csv records (0 for a new run or an older history)."""
-    from gan_helpers import viz
-
-    history = viz.read_history(history_path) if Path(history_path).exists() else {}
-    seconds = [value for value in history.get("seconds", []) if np.isfinite(value)]
-    return seconds[-1] if seconds else 0.0
-
-
-def check_budget(epochs, minutes):
-    """Raise ValueError unless `epochs` is None or a positive integer and `minutes` None or positive."""
-    if epochs is not None:
-        checks.positive_int("epochs", epochs)
-    if minutes is not None and not minutes > 0:
-        raise ValueError(f"minutes must be a positive number, got {minutes!r}")
 
 
 def train_run(
@@ -154,18 +101,35 @@ def train_run(
     replaces loading the settings' data. `strategy`, a tf.distribute.Strategy, builds the GAN in
     its scope; `batch_size` is then the global batch that its devices share. Bad input raises ValueError.
     """
-    import keras
-
-    from gan_helpers import callbacks, training
-    from gan_helpers import data as data_module
-
     if verbose == "auto":
         verbose = 1 if sys.stdout.isatty() else 2  # A live progress bar in a terminal, a line per epoch in logs.
     check_budget(epochs, minutes)
     if tensorboard and importlib.util.find_spec("tensorboard") is None:
         raise ValueError("TensorBoard logs need the tensorboard package: pip install tensorboard")
-    run_dir = check_writable(run_dir)
-    settings = resolve_settings(run_dir, resume, settings, overrides)
+    with contextlib.ExitStack() as held:
+        if (Path(run_dir) / safe_files.LOCK_FILE).exists():  # Another process training it: refuse before reading it.
+            held.enter_context(safe_files.run_lock(run_dir))
+        settings = resolve_settings(run_dir, resume, settings, overrides)
+        run_dir = check_writable(run_dir)
+        held.enter_context(safe_files.run_lock(run_dir))
+        try:
+            return _train_locked(run_dir, settings, epochs, minutes, resume, tensorboard, images, verbose, strategy, overrides)
+        except OSError as error:
+            kept = checkpoints.find_checkpoint(run_dir)
+            what = f"{error.filename}: " if error.filename else ""
+            raise RunFailed(
+                f"could not write {what}{error.strerror or error}; "
+                + (f"kept the last good checkpoint in {kept} and its generator" if kept else "no epoch was saved yet")
+            ) from None
+
+
+def _train_locked(run_dir, settings, epochs, minutes, resume, tensorboard, images, verbose, strategy, overrides):
+    """train_run's work, with the run folder locked; a failed write raises OSError."""
+    import keras
+
+    from gan_helpers import callbacks, training
+    from gan_helpers import data as data_module
+
     if images is None:
         images, _ = data_module.load_mnist(settings.data)
     dataset = data_module.make_dataset(images, settings.batch_size, seed=settings.seed)
@@ -184,21 +148,27 @@ def train_run(
     else:
         initial_epoch = 0
         noise = training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings.seed)
-        np.save(noise_path, noise)
-    (run_dir / CONFIG_FILE).write_text(json.dumps(settings.as_dict(), indent=2) + "\n")
+        safe_files.save_array(noise_path, noise)
+    safe_files.write_json(run_dir / CONFIG_FILE, settings.as_dict())
 
+    if resume and epochs is None and minutes is None:
+        epochs, minutes = read_length(run_dir)  # The same run: the length its first command gave.
+    if epochs is None and minutes is None:
+        epochs = config.default_epochs(len(images), settings.batch_size)
+    safe_files.write_json(run_dir / LENGTH_FILE, {"epochs": epochs, "minutes": minutes})
     if epochs is None:
-        epochs = UNLIMITED_EPOCHS if minutes is not None else config.default_epochs(len(images), settings.batch_size)
+        epochs = UNLIMITED_EPOCHS
     history_path = run_dir / HISTORY_FILE
     truncate_history(history_path, initial_epoch)
     quality_noise = training.fixed_noise(config.quality_samples(), gan.latent_dim, settings.seed)
     nan_guard = callbacks.StopOnNaN()
-    budget = callbacks.TimeBudget(minutes, report=verbose != 0) if minutes is not None else None
+    spent = seconds_so_far(history_path)
+    budget = callbacks.TimeBudget(minutes, report=verbose != 0, spent_before=spent) if minutes is not None else None
     if budget:
         verbose = 0  # The budget prints its own line per epoch.
     checkpointer = callbacks.Checkpoint(run_dir)
     # Order matters: the time and quality columns must be in the logs before the budget and HistoryCSV read them.
-    run_callbacks = [nan_guard, callbacks.ElapsedTime(seconds_so_far(history_path)), callbacks.QualityLog(quality_noise)]
+    run_callbacks = [nan_guard, callbacks.ElapsedTime(spent), callbacks.QualityLog(quality_noise)]
     if settings.schedule == "cosine":
         steps_per_epoch = len(images) // settings.batch_size
         run_callbacks.append(callbacks.CosineLearningRate(
@@ -214,7 +184,7 @@ def train_run(
     if tensorboard:
         run_callbacks.append(keras.callbacks.TensorBoard(log_dir=str(run_dir / "logs"), write_graph=False))
 
-    if initial_epoch >= epochs:
+    if initial_epoch >= epochs or (budget is not None and budget.spent_before >= budget.budget_seconds):
         result = RunResult(run_dir, initial_epoch, "nothing to do")
     else:
         gan.fit(dataset, epochs=epochs, initial_epoch=initial_epoch, callbacks=run_callbacks, verbose=verbose, shuffle=False)
@@ -230,6 +200,7 @@ def train_run(
     result.files = export_run_files(run_dir, gan, result.epochs_done)
     result.steps = int(gan.g_optimizer.iterations.numpy())
     result.settings = settings
+    result.given = tuple(name for name, value in overrides.items() if value is not None)
     return result
 
 
@@ -239,19 +210,23 @@ def export_run_files(run_dir, gan, epochs_done):
 
     files = {"settings": run_dir / CONFIG_FILE}
     if epochs_done:
-        gan.sampling_generator.save(run_dir / GENERATOR_FILE)  # The averaged generator when ema > 0.
+        with safe_files.replace_atomically(run_dir / GENERATOR_FILE) as temporary:
+            gan.sampling_generator.save(temporary)  # The averaged generator when ema > 0.
         files["generator"] = run_dir / GENERATOR_FILE
     frames = [callbacks.frame_path(run_dir, epoch) for epoch in range(1, epochs_done + 1)]
     frames = [path for path in frames if path.exists()]
     if frames:
         files["samples"] = frames[-1]
-        files["gif"] = viz.make_gif(frames, run_dir / GIF_FILE, duration_ms=GIF_FRAME_MS)
+        with safe_files.replace_atomically(run_dir / GIF_FILE) as temporary:
+            viz.make_gif(frames, temporary, duration_ms=GIF_FRAME_MS)
+        files["gif"] = run_dir / GIF_FILE
     history_path = run_dir / HISTORY_FILE
     if history_path.exists():
         files["history"] = history_path
         history = viz.read_history(history_path)
         if history:
-            viz.plot_history(history, run_dir / CURVES_FILE)
+            with safe_files.replace_atomically(run_dir / CURVES_FILE) as temporary:
+                viz.plot_history(history, temporary)
             files["curves"] = run_dir / CURVES_FILE
     if epochs_done:
         files["checkpoint"] = run_dir / "checkpoint"
@@ -277,10 +252,36 @@ def load_generator(run_dir):
         raise ValueError(f"{path} could not be loaded (corrupt or incomplete?): {message}") from None
 
 
-def sample_digits(generator, num_images, seed=config.DEFAULT_SEED):
-    """Return `num_images` generated digits as uint8 of shape (num_images, 28, 28)."""
+def digit_batches(generator, num_images, seed=config.DEFAULT_SEED, batch_size=SAMPLE_BATCH):
+    """Yield `num_images` generated digits as uint8 batches of shape (up to batch_size, 28, 28), in bounded memory.
+
+    The noise comes from one seeded stream, so the first N digits are the same whatever the total.
+    """
     from gan_helpers import training, viz
 
     checks.positive_int("the number of digits", num_images)
-    noise = training.fixed_noise(num_images, generator.input_shape[-1], seed)
-    return viz.to_uint8_images(training.generate_images(generator, noise))
+    rng = np.random.default_rng(seed)
+    for start in range(0, num_images, batch_size):
+        count = min(batch_size, num_images - start)
+        noise = rng.standard_normal((count, generator.input_shape[-1])).astype(np.float32)
+        yield viz.to_uint8_images(training.generate_images(generator, noise))
+
+
+def sample_digits(generator, num_images, seed=config.DEFAULT_SEED):
+    """Return `num_images` generated digits as uint8 of shape (num_images, 28, 28)."""
+    return np.concatenate(list(digit_batches(generator, num_images, seed)))
+
+
+def save_digits(generator, num_images, path, seed=config.DEFAULT_SEED):
+    """Write `num_images` digits (the same as sample_digits gives) to the .npy `path`, batch by batch, whole or not at all."""
+    if num_images > MAX_DIGITS:
+        raise ValueError(f"--num {num_images:,} is more than the {MAX_DIGITS:,} digits sample writes at once")
+    with safe_files.replace_atomically(path) as temporary:
+        array = np.lib.format.open_memmap(temporary, mode="w+", dtype=np.uint8, shape=(num_images, 28, 28))
+        start = 0
+        for batch in digit_batches(generator, num_images, seed):
+            array[start:start + len(batch)] = batch
+            start += len(batch)
+        array.flush()
+        del array
+    return Path(path)

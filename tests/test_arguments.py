@@ -51,7 +51,23 @@ def bad_inputs(tmp_path, run_dir):
     np.save(wrong_shape, np.zeros((5, 32, 32), np.uint8))
     not_numpy = tmp_path / "not_numpy.npy"
     not_numpy.write_text("not an array")
+    foreign = tmp_path / "my_project"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("the learner's own notes")
+    broken_config = tmp_path / "broken_config"
+    (broken_config / "checkpoint").mkdir(parents=True)
+    (broken_config / "checkpoint" / "state.json").write_text("{}")
+    (broken_config / "config.json").write_text("{not json")
+    huge = tmp_path / "huge.npy"
+    with open(huge, "wb") as file:  # A header that promises a terabyte, and no data.
+        np.lib.format.write_array_header_1_0(file, {"descr": "|u1", "fortran_order": False, "shape": (10**9, 28, 28)})
     return [
+        (["train", "--out", foreign], "is not empty and is not a run folder (it holds 'notes.txt')"),
+        (["train", "--out", ""], "--out must name a run folder, not the current folder"),
+        (["train", "--out", broken_config, "--resume"], "config.json is corrupt"),
+        (["sample", run_dir, "--num", "2000000", "--out", tmp_path / "x.npy"], "is more than the 1,000,000 digits"),
+        (["evaluate", run_dir, "--num", "200000"], "is more than the 100,000 digits evaluate scores at once"),
+        (["evaluate", huge], "its header promises more data than the file holds"),
         (
             ["train", "--out", out, "--model", "gigantic"],
             "--model: expected one of: fast, dcgan, upsampling, mlp, pooling, wide, got 'gigantic'",
@@ -117,6 +133,7 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, capsys, monk
             failures.append((args, status, error[-500:]))
     assert not failures
     assert not (tmp_path / "new_run" / "checkpoint").exists()  # Nothing trained on bad input.
+    assert sorted(path.name for path in (tmp_path / "my_project").iterdir()) == ["notes.txt"]  # Nothing written there.
 
 
 def test_help_is_available_for_each_command(capsys):
@@ -187,3 +204,21 @@ def test_a_bad_model_is_refused_in_under_two_seconds(tmp_path):
     seconds = time.perf_counter() - start
     assert finished.returncode == 2 and len(finished.stderr.strip().splitlines()) == 1
     assert seconds < 2.0, f"{seconds:.2f} s"
+
+
+def test_a_folder_another_process_trains_is_refused_at_once_naming_it(tmp_path, capsys):
+    run_dir = fake_run(tmp_path / "busy")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom gan_helpers import safe_files\n"
+         "with safe_files.run_lock(sys.argv[1]):\n    print('locked', flush=True); time.sleep(60)\n", str(run_dir)],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        for args in (["train", "--out", run_dir, "--resume"], ["train", "--out", run_dir]):
+            status, _, error = run_in_process(args, capsys)
+            assert status == 2 and len(error.strip().splitlines()) == 1
+            assert f"{run_dir.resolve()} is being trained by another process (pid {holder.pid})" in error
+    finally:
+        holder.kill()
+        holder.wait()

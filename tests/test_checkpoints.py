@@ -61,7 +61,7 @@ def test_missing_and_corrupt_checkpoints_are_clear_errors(tmp_path):
     with pytest.raises(ValueError, match="no checkpoint in"):
         checkpoints.load_checkpoint(tmp_path, gan)
     checkpoints.save_checkpoint(tmp_path, gan, epoch=1)
-    (tmp_path / "checkpoint" / "generator.weights.h5").write_bytes(b"not an h5 file")
+    (tmp_path / "checkpoint" / "generator.weights.npz").write_bytes(b"not an npz file")
     with pytest.raises(ValueError, match="corrupt or from another model"):
         checkpoints.load_checkpoint(tmp_path, gan)
 
@@ -70,3 +70,17 @@ def test_a_checkpoint_of_another_model_is_refused(tmp_path):
     checkpoints.save_checkpoint(tmp_path, training.make_gan(latent_dim=8), epoch=1)
     with pytest.raises(ValueError, match="corrupt or from another model"):
         checkpoints.load_checkpoint(tmp_path, training.make_gan(model="mlp", latent_dim=8))
+
+
+def test_a_checkpoint_of_an_older_version_in_keras_weight_files_still_loads(tmp_path, real_batch):
+    gan = training.make_gan(latent_dim=8, seed=1)
+    gan.train_step(real_batch)
+    checkpoints.save_checkpoint(tmp_path, gan, epoch=2)
+    folder = tmp_path / "checkpoint"
+    for name, network in checkpoints.networks(gan).items():  # As versions before the .npz weights wrote them.
+        (folder / f"{name}{checkpoints.WEIGHTS_SUFFIX}").unlink()
+        network.save_weights(folder / f"{name}.weights.h5")
+    restored = training.make_gan(latent_dim=8, seed=99)
+    assert checkpoints.load_checkpoint(tmp_path, restored) == 2
+    for before, after in zip(state_of(gan), state_of(restored)):
+        np.testing.assert_array_equal(before, after)

@@ -19,7 +19,7 @@ from gan_helpers.pretrained import PRETRAINED_DIR
 
 def export(run_dir, name=None, num_samples=2_000, seed=config.DEFAULT_SEED, directory=PRETRAINED_DIR):
     """Store a finished run's generator as a pretrained one, with its commands and evaluation; return the .npz path."""
-    from gan_helpers import evaluation, runs, viz
+    from gan_helpers import evaluation, run_folder, runs, viz
 
     run_dir = Path(run_dir)
     generator = runs.load_generator(run_dir)
@@ -37,7 +37,7 @@ def export(run_dir, name=None, num_samples=2_000, seed=config.DEFAULT_SEED, dire
     floor = evaluation.real_floor(reference_set)
     history = viz.read_history(run_dir / runs.HISTORY_FILE)
     shutil.copyfile(run_dir / runs.HISTORY_FILE, directory / f"{name}_history.csv")
-    commands_path = run_dir / runs.COMMANDS_FILE
+    commands_path = run_dir / run_folder.COMMANDS_FILE
     details = {
         "name": name,
         "settings": settings,

@@ -138,7 +138,12 @@ def run_sample(args):
     runs.check_writable(args.out.parent)
     import_tensorflow_quietly()
     generator = load_chosen_generator(args.run_dir, args.pretrained, args.model)
-    array_path = runs.save_digits(generator, args.num, args.out.with_suffix(".npy"), seed=args.seed)
+    try:
+        array_path = runs.save_digits(generator, args.num, args.out.with_suffix(".npy"), seed=args.seed)
+    except OSError as error:  # A full disk, say: a failure during the work, not bad input.
+        print(f"python -m gan_helpers sample: failed: could not write {error.filename or args.out}: {error.strerror or error}",
+              file=sys.stderr)
+        return EXIT_TRAINING_FAILED
     message = f"Wrote {args.num:,} digits, uint8 of shape ({args.num}, 28, 28), to {array_path}"
     if suffix == ".png":
         import numpy as np

@@ -3,6 +3,8 @@
 Introduced in notebook 01_data_loading; every notebook's Setup cell calls `setup()`.
 """
 
+import sys
+
 from gan_helpers import config
 
 
@@ -48,6 +50,8 @@ def setup(seed=config.DEFAULT_SEED):
     print(f"TensorFlow {tf.__version__}, Keras {keras.__version__}, backend {keras.backend.backend()}")
     print(f"Data: {data_source_line()}")
     print(f"GPU: {', '.join(gpus) if gpus else 'none, training runs on the CPU'}")
+    if not gpus and "google.colab" in sys.modules:
+        print("On Colab, turn on a GPU for faster training: Runtime > Change runtime type > T4 GPU, then run again.")
     print(f"Quick mode: {'on (GAN_QUICK=1): small, fast settings' if config.quick_mode() else 'off: full settings'}")
     print(f"Seed: {seed}")
     return seed

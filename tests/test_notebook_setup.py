@@ -23,3 +23,16 @@ def test_the_data_line_names_keras_mnist_when_it_is_at_hand(monkeypatch):
     monkeypatch.setattr(data, "keras_mnist_available", lambda: True)
     assert notebook.data_source_line().startswith("Keras MNIST (60,000 digits")
     assert isinstance(notebook.gpu_names(), list)
+
+
+def test_on_colab_without_a_gpu_setup_says_how_to_turn_one_on(capsys, monkeypatch):
+    import sys
+    import types
+
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(notebook, "gpu_names", lambda: [])
+    notebook.setup(1)
+    assert "Runtime > Change runtime type > T4 GPU" in capsys.readouterr().out
+    monkeypatch.setattr(notebook, "gpu_names", lambda: ["/physical_device:GPU:0"])
+    notebook.setup(1)
+    assert "Change runtime type" not in capsys.readouterr().out

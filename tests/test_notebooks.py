@@ -73,6 +73,7 @@ def test_student_facing_text_speaks_of_the_course_not_of_the_machines_it_was_bui
 def test_stored_clean(name):
     notebook = load(name)
     assert notebook.metadata.kernelspec.name == "python3"
+    assert notebook.metadata.accelerator == "GPU" and notebook.metadata.colab.gpuType == "T4"  # Colab opens it on a GPU.
     for cell in notebook.cells:
         assert cell.metadata == {}
         if cell.cell_type == "code":
@@ -186,3 +187,32 @@ def test_notebook_05_trains_the_plain_recipe_it_proves():
     sources = "\n".join(cell.source for cell in load("05_training_loop").cells if cell.cell_type == "code")
     assert 'recipes.recipe("plain")' in sources and "training.make_gan(SETTINGS)" in sources
     assert "runs.train_run(\n        run_dir, SETTINGS," in sources  # The run trains the settings the step was proved with.
+
+
+def test_one_command_points_a_fork_at_its_own_repository(tmp_path, capsys):
+    shutil.copytree(colab.ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copy(colab.ROOT / "colab_links.md", tmp_path / "colab_links.md")
+    shutil.copy(colab.ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    colab.set_repository_url("https://github.com/a-teacher/gan-course/", tmp_path)
+    assert colab.repository_url(tmp_path) == "https://github.com/a-teacher/gan-course"
+    colab.regenerate(tmp_path)
+    assert "github/a-teacher/gan-course/blob/main/notebooks/05_training_loop.ipynb" in (tmp_path / "colab_links.md").read_text()
+    intro = json.loads((tmp_path / "notebooks" / "01_data_loading.ipynb").read_text())["cells"][0]["source"]
+    assert "https://raw.githubusercontent.com/a-teacher/gan-course/main/docs/images/gan_game.png" in "".join(intro)
+    with pytest.raises(ValueError, match="expected a repository address like https://github.com/OWNER/REPO"):
+        colab.set_repository_url("gitlab.com/x", tmp_path)
+    assert colab.main(["--repository", "not a url"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    assert colab.repository_url() == "https://github.com/gan-course/gan-notebooks"  # The checkout's own is untouched.
+
+
+def test_the_course_opens_with_the_game_and_the_step_as_pictures_that_exist():
+    intro = load("01_data_loading").cells[0].source
+    pictures = re.findall(r"!\[[^\]]+\]\((\S+)\)", intro)
+    base = colab.raw_file_base(colab.repository_url())
+    assert [picture.removeprefix(base) for picture in pictures] == [
+        "docs/images/gan_game.png", "docs/images/alternating_update.png", "docs/images/main_job_progress.gif",
+    ]
+    for picture in pictures:
+        assert (colab.ROOT / picture.removeprefix(base)).stat().st_size > 10_000
+    assert "generative" in intro and "discriminative" in intro

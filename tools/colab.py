@@ -31,11 +31,23 @@ BADGE_MARKER = "colab-badge.svg"
 INSTALL_LINE = re.compile(r'^REPO_URL = ".*"$', re.MULTILINE)
 CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+# Colab opens each notebook on a GPU runtime (the free T4) when one is available.
+COLAB_METADATA = {"accelerator": "GPU", "colab": {"gpuType": "T4", "provenance": []}}
 # Measured run times: quick mode and full mode on this project's 2-core CPU machines, and the
 # expectation on a Colab GPU. Measure with:
 #   GAN_QUICK=1 jupyter nbconvert --to notebook --execute --stdout notebooks/NAME.ipynb >/dev/null
 RUN_TIMES_FILE = "notebooks/run_times.json"
 EXPECTED_OUTPUTS_FILE = "notebooks/expected_outputs.json"
+
+
+def set_repository_url(url, root=ROOT):
+    """Point the course at `url` (https://github.com/OWNER/REPO): rewrite the one line of pyproject.toml that holds it."""
+    if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+/?", url):
+        raise ValueError(f"expected a repository address like https://github.com/OWNER/REPO, got {url!r}")
+    path = Path(root) / "pyproject.toml"
+    text = path.read_text()
+    repository_url(root)  # Fails with its own line when the entry is missing.
+    path.write_text(re.sub(r'^Repository\s*=\s*"[^"]+"', f'Repository = "{url.rstrip("/")}"', text, count=1, flags=re.MULTILINE))
 
 
 def repository_url(root=ROOT):
@@ -46,6 +58,15 @@ def repository_url(root=ROOT):
     if not match:
         raise ValueError("pyproject.toml has no [project.urls] Repository = \"https://github.com/OWNER/REPO\"")
     return match.group(1).rstrip("/")
+
+
+RAW_FILE = re.compile(r"https://raw\.githubusercontent\.com/[\w.-]+/[\w.-]+/[\w.-]+/")
+
+
+def raw_file_base(repo_url):
+    """The address under which GitHub serves the repository's files as they are (docs/images/... follows it)."""
+    github_path = re.sub(r"^https://github\.com/", "", repo_url)
+    return f"https://raw.githubusercontent.com/{github_path}/{BRANCH}/"
 
 
 def colab_url(repo_url, notebook_path):
@@ -103,7 +124,7 @@ def text_outputs(outputs):
 def normalize(notebook):
     """Store a notebook clean: no outputs or counts, empty cell metadata, numbered ids, python3 kernel."""
     notebook.metadata = nbformat.NotebookNode(
-        {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+        {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}, **COLAB_METADATA}
     )
     notebook.nbformat, notebook.nbformat_minor = 4, 5
     for index, cell in enumerate(notebook.cells):
@@ -127,6 +148,8 @@ def render_notebook(path, repo_url, times, root=ROOT):
     for cell in notebook.cells:
         if cell.cell_type == "code" and INSTALL_LINE.search(cell.source):
             cell.source = INSTALL_LINE.sub(f'REPO_URL = "{repo_url}"', cell.source)
+        if cell.cell_type == "markdown":  # Pictures from docs/images/, by address: GitHub and Colab show them unrun.
+            cell.source = RAW_FILE.sub(raw_file_base(repo_url), cell.source)
     return nbformat.writes(normalize(notebook)) + "\n"
 
 
@@ -261,9 +284,19 @@ def regenerate(root=ROOT, check=False):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tools.colab", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if any file is out of date")
+    parser.add_argument(
+        "--repository", metavar="URL",
+        help="a fork's address (https://github.com/OWNER/REPO): point every badge, install line and link at it",
+    )
     parser.add_argument("--only", type=Path, help="rewrite just this one notebook (colab_links.md is left alone)")
     parser.add_argument("--record", type=Path, help="run this notebook in quick mode and store its checked outputs")
     args = parser.parse_args(argv)
+    if args.repository:
+        try:
+            set_repository_url(args.repository)
+        except ValueError as error:
+            print(f"{parser.prog}: error: {error}", file=sys.stderr)
+            return 2
     if args.record:
         record_checked_outputs(args.record)
         args.only = args.record

@@ -78,21 +78,23 @@ def test_check_bce_gives_a_hint_for_each_mistake(bce_answer, hint, capsys):
     assert hint in output
 
 
-@pytest.mark.parametrize("score", [0, 0.0, np.float32(0.0)])
-def test_check_perfect_fake_score_accepts_zero(score, capsys):
-    assert exercises.check_perfect_fake_score(score) is True
-    assert printed(capsys).startswith("Correct: ")
+def test_the_experiment_starts_from_settings_that_lose_and_names_what_to_change(capsys):
+    assert exercises.check_discriminator_wins(2e-4, 20) is False  # The notebook's starter.
+    output = printed(capsys)
+    assert output.startswith("Not yet: mean D(G(z)) is") and "raise the learning rate, or take more updates" in output
+
+
+def test_a_faster_discriminator_wins_within_the_budget(capsys):
+    assert exercises.check_discriminator_wins(1e-3, 50) is True
+    assert printed(capsys).startswith("Correct: after 50 updates at 0.001")
 
 
 @pytest.mark.parametrize(
-    ("score", "hint"),
-    [
-        (None, "answer with a number"), ("0", "answer with a number"), (0.5, "can't tell"), (1, "believes are real"),
-        (0.2, "pick the one"),
-    ],
+    ("learning_rate", "steps", "hint"),
+    [(0, 20, "positive number"), ("fast", 20, "positive number"), (1e-3, 0, "from 1 to 100"), (1e-3, 500, "from 1 to 100"),
+     (1e-3, 2.5, "from 1 to 100")],
 )
-def test_check_perfect_fake_score_gives_a_hint_for_each_mistake(score, hint, capsys):
-    assert exercises.check_perfect_fake_score(score) is False
-    output = printed(capsys)
-    assert output.startswith("Not yet: ")
-    assert hint in output
+def test_the_experiment_refuses_settings_it_cannot_run(learning_rate, steps, hint, capsys):
+    assert exercises.check_discriminator_wins(learning_rate, steps) is False
+    assert hint in printed(capsys)
+

@@ -128,3 +128,23 @@ def test_check_instance_noise_hints(function, hint, capsys):
     assert exercises.check_instance_noise(function) is False
     out = capsys.readouterr().out
     assert out.startswith("Not yet:") and hint in out
+
+
+def test_the_rescue_experiment_names_the_methods_and_hints_by_method(capsys, monkeypatch):
+    from types import SimpleNamespace
+
+    from gan_helpers.lab import toy
+
+    assert exercises.check_toy_rescue("nope") is False
+    assert "choose one of vanilla" in capsys.readouterr().out
+    monkeypatch.setattr(toy, "train", lambda method, **_: SimpleNamespace(
+        modes_captured={"vanilla": 1, "wgan-gp": 6}.get(method, 8), high_quality_share=0.9))
+    assert exercises.check_toy_rescue("vanilla") is False and "change the method" in capsys.readouterr().out
+    assert exercises.check_toy_rescue("wgan-gp") is False and "several samples at once" in capsys.readouterr().out
+    assert exercises.check_toy_rescue("pacgan") is True and "all 8 modes" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_the_collapsed_run_stays_collapsed_and_pacgan_rescues_it(capsys):
+    assert exercises.check_toy_rescue("vanilla") is False
+    assert exercises.check_toy_rescue("pacgan") is True

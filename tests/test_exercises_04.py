@@ -125,3 +125,13 @@ def test_the_checks_agree_with_the_library():
     logits = exercises._TEST_LOGITS
     ns = float(keras.ops.convert_to_numpy(losses.generator_loss("ns", logits)))
     assert ns == pytest.approx(float(np.mean(softplus(-logits.astype(np.float64)))), rel=1e-5)
+
+
+@pytest.mark.slow
+def test_the_gradient_experiment_starts_from_minimax_and_passes_with_a_loss_that_keeps_learning(capsys):
+    assert exercises.check_loss_that_keeps_learning("minimax") is False  # The notebook's starter.
+    assert "1 times minimax's" in capsys.readouterr().out
+    assert exercises.check_loss_that_keeps_learning("ns") is True
+    assert "times minimax's" in capsys.readouterr().out
+    assert exercises.check_loss_that_keeps_learning("kl") is False
+    assert "choose one of minimax, ns" in capsys.readouterr().out

@@ -133,3 +133,57 @@ def check_smoothed_d_loss(d_loss):
     print(f"Not yet: {value + 0.0:.4f} is not it. Real part: cross-entropy of logit 2 against target 0.9; fake part: "
           "cross-entropy of logit -1 against target 0; add them.")
     return False
+
+
+GRADIENT_GAIN = 100  # The experiment: the chosen loss must give the generator this many times minimax's gradient.
+
+
+def generator_gradients_against_a_winner(loss_names, seed=0, steps=50):
+    """Pre-train a fresh plain discriminator to win (50 updates at 1e-3 against the untrained generator);
+    return ({loss name: norm of the generator's gradient under it}, the mean D(G(z))) on 256 fakes.
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    from gan_helpers import config, data, losses, training
+
+    config.set_seed(seed)
+    gan = training.make_gan("plain", learning_rate=1e-3, seed=seed)
+    images, _ = data.load_mnist("offline", max_images=64 * 8, verbose=False)
+    batches = data.normalize(images)[..., np.newaxis]
+    for step in range(steps):
+        start = (step * 64) % len(batches)
+        gan.discriminator_step(batches[start:start + 64])
+    noise = training.fixed_noise(256, gan.latent_dim, seed + 1)
+    norms = {}
+    for name in loss_names:
+        with tf.GradientTape() as tape:
+            logits = gan.discriminator(gan.generator(noise, training=True), training=False)
+            loss = losses.generator_loss(name, logits)
+        norms[name] = float(tf.linalg.global_norm(tape.gradient(loss, gan.generator.trainable_weights)))
+    return norms, float(tf.reduce_mean(tf.sigmoid(logits)))
+
+
+def check_loss_that_keeps_learning(loss_name):
+    """Experiment: pick the generator loss (losses.LOSSES) whose gradient, against a discriminator that has
+    already won, is at least 100 times the minimax loss's.
+    """
+    from gan_helpers import losses
+
+    if loss_name not in losses.LOSSES:
+        return checking.report(False, f"choose one of {', '.join(losses.LOSSES)}, got {loss_name!r}.")
+    norms, score = generator_gradients_against_a_winner(["minimax", loss_name])
+    norm, minimax_norm = norms[loss_name], norms["minimax"]
+    ratio = norm / max(minimax_norm, 1e-30)
+    if ratio >= GRADIENT_GAIN:
+        return checking.report(
+            True,
+            f"with D(G(z)) at {score:.4f}, {loss_name} gives the generator a gradient of {norm:.3g}, {ratio:,.0f} times "
+            f"minimax's {minimax_norm:.3g}. The generator keeps learning exactly when it is losing worst.",
+        )
+    return checking.report(
+        False,
+        f"{loss_name} gives the generator a gradient of {norm:.3g} against a discriminator that has won "
+        f"(D(G(z)) {score:.4f}): {ratio:.0f} times minimax's. Which generator loss keeps its gradient large "
+        "where D(G(z)) is near 0 (section \"The generator's loss: minimax or non-saturating\")?",
+    )

@@ -1,5 +1,6 @@
 import math
 
+import pytest
 import tensorflow as tf
 
 from gan_helpers import losses
@@ -93,3 +94,17 @@ def test_generator_update_typical_mistakes(capsys):
         assert exercises.check_generator_update(answer) is False
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and hint in out, (hint, out)
+
+
+def test_the_faster_start_experiment_hints_by_rate(capsys, monkeypatch):
+    monkeypatch.setattr(exercises, "score_after_one_epoch", lambda rate: {2e-4: 1.01, 0.05: 1.7}.get(rate, 3.0))
+    assert exercises.check_faster_start(2e-4) is False and "raise the rate" in capsys.readouterr().out
+    assert exercises.check_faster_start(0.05) is False and "overshoot" in capsys.readouterr().out
+    assert exercises.check_faster_start(2e-3) is True and "notebook 07" in capsys.readouterr().out
+    assert exercises.check_faster_start(0) is False and "between 0 and 0.1" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_the_plain_rate_starts_slowly_and_a_faster_one_reaches_the_score(capsys):
+    assert exercises.check_faster_start(2e-4) is False  # The notebook's starter.
+    assert exercises.check_faster_start(2e-3) is True

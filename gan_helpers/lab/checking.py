@@ -58,3 +58,20 @@ def call_for_number(function, *args):
 def close(value, target, tolerance=1e-3):
     """True when `value` is a finite number within `tolerance` of `target`."""
     return value is not None and math.isfinite(value) and abs(value - target) <= tolerance
+
+
+def pretrained_discriminator(learning_rate, steps, seed=0):
+    """A fresh plain GAN whose discriminator took `steps` updates (Adam at `learning_rate`, batches of 64
+    offline digits) against its untrained generator: the opponent of notebooks 03's and 04's experiments.
+    """
+    from gan_helpers import config, data, training
+
+    config.set_seed(seed)
+    gan = training.make_gan("plain", learning_rate=learning_rate, seed=seed)
+    images, _ = data.load_mnist("offline", max_images=64 * 8, verbose=False)
+    batches = data.normalize(images)[..., np.newaxis]
+    for step in range(steps):
+        start = (step * 64) % len(batches)
+        gan.discriminator_step(batches[start:start + 64])
+    return gan
+

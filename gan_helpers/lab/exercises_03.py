@@ -108,15 +108,9 @@ def discriminator_wins(learning_rate, steps, seed=0):
     import keras
     import numpy as np
 
-    from gan_helpers import config, data, training
+    from gan_helpers import training
 
-    config.set_seed(seed)
-    gan = training.make_gan("plain", learning_rate=learning_rate, seed=seed)
-    images, _ = data.load_mnist("offline", max_images=64 * 8, verbose=False)
-    batches = data.normalize(images)[..., np.newaxis]
-    for step in range(steps):
-        start = (step * 64) % len(batches)
-        gan.discriminator_step(batches[start:start + 64])
+    gan = checking.pretrained_discriminator(learning_rate, steps, seed)
     fakes = training.generate_images(gan.generator, training.fixed_noise(WIN_FAKES, gan.latent_dim, seed + 1))
     logits = gan.discriminator(fakes, training=False)
     return float(np.mean(keras.ops.convert_to_numpy(keras.ops.sigmoid(logits))))

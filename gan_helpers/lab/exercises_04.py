@@ -142,18 +142,11 @@ def generator_gradients_against_a_winner(loss_names, seed=0, steps=50):
     """Pre-train a fresh plain discriminator to win (50 updates at 1e-3 against the untrained generator);
     return ({loss name: norm of the generator's gradient under it}, the mean D(G(z))) on 256 fakes.
     """
-    import numpy as np
     import tensorflow as tf
 
-    from gan_helpers import config, data, losses, training
+    from gan_helpers import losses, training
 
-    config.set_seed(seed)
-    gan = training.make_gan("plain", learning_rate=1e-3, seed=seed)
-    images, _ = data.load_mnist("offline", max_images=64 * 8, verbose=False)
-    batches = data.normalize(images)[..., np.newaxis]
-    for step in range(steps):
-        start = (step * 64) % len(batches)
-        gan.discriminator_step(batches[start:start + 64])
+    gan = checking.pretrained_discriminator(1e-3, steps, seed)
     noise = training.fixed_noise(256, gan.latent_dim, seed + 1)
     norms = {}
     for name in loss_names:

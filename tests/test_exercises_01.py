@@ -13,32 +13,94 @@ def output(capsys):
     return capsys.readouterr().out.strip()
 
 
-def test_unit_scaling_accepts_the_library_and_a_hand_written_version(capsys):
-    assert exercises.check_unit_scaling(lambda images: data.normalize(images, value_range=(0, 1))) is True
-    assert output(capsys).startswith("Correct:")
-    assert exercises.check_unit_scaling(lambda images: images.astype(np.float32) / 255) is True
+def test_shuffle_buffer_accepts_a_buffer_that_spans_the_classes(capsys):
+    assert exercises.check_shuffle_buffer(5_000) is True
+    assert output(capsys).splitlines()[-1].startswith("Correct:")
 
 
 @pytest.mark.parametrize(
     "answer, hint",
     [
-        (lambda images: images, "integer dtype"),  # The notebook's starter.
-        (lambda images: images // 255, "integer dtype"),
-        (lambda images: images.astype(np.float32), "divide by 255"),
-        (lambda images: images.astype(np.float32) / 127.5 - 1, "tanh range"),
-        (lambda images: images.astype(np.float32) / 256, "should become"),
-        (lambda images: images / 255, "float32"),  # float64: right values, wrong dtype.
-        (lambda images: images.ravel().astype(np.float32) / 255, "keep the shape"),
-        (lambda images: 1 / 0, "raised ZeroDivisionError"),
-        (lambda images: None, "forget the `return`"),
-        (lambda images: np.full((2, 4), "a"), "return numbers"),
-        ("not a function", "pass the function itself"),
+        (500, "holds only"),  # The notebook's starter: one digit's worth of the sorted file.
+        (64, "holds only"),
+        (2_500, "holds only"),
+        (0, "at least 1"),
+        (2_500.0, "whole number"),
+        ("5000", "whole number"),
+        (True, "whole number"),
     ],
 )
-def test_unit_scaling_hints(capsys, answer, hint):
-    assert exercises.check_unit_scaling(answer) is False
+def test_shuffle_buffer_hints(capsys, answer, hint):
+    assert exercises.check_shuffle_buffer(answer) is False
+    printed = output(capsys).splitlines()[-1]
+    assert printed.startswith("Not yet:") and hint in printed
+
+
+def test_buffer_mixing_of_a_full_shuffle_and_of_none():
+    labels = np.repeat(np.arange(10), 64)  # Sorted: 64 of each digit, one batch each.
+    distinct, largest_share = exercises.buffer_mixing(1, labels)
+    assert distinct.tolist() == [1] * 10 and largest_share.tolist() == [1.0] * 10
+    distinct, _ = exercises.buffer_mixing(len(labels), labels)
+    assert distinct.min() >= 6
+
+
+def dataset_from(order):
+    """A pipeline maker: scale, add the channel axis, then the steps in `order`."""
+    import tensorflow as tf
+
+    def make(images, batch_size, seed):
+        dataset = tf.data.Dataset.from_tensor_slices(data.normalize(images)[..., np.newaxis])
+        for step in order:
+            if step == "cache":
+                dataset = dataset.cache()
+            elif step == "shuffle":
+                dataset = dataset.shuffle(len(images), seed=seed)
+            elif step == "batch":
+                dataset = dataset.batch(batch_size, drop_remainder=True)
+            elif step == "partial batches":
+                dataset = dataset.batch(batch_size)
+        return dataset
+
+    return make
+
+
+def test_fixed_pipeline_accepts_cache_then_shuffle_then_batch(capsys):
+    assert exercises.check_fixed_pipeline(dataset_from(["cache", "shuffle", "batch"])) is True
+    assert output(capsys).startswith("Correct:")
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (dataset_from(["shuffle", "cache", "batch"]), "replays epoch 1"),  # The notebook's broken pipeline.
+        (dataset_from(["cache", "batch"]), "file's order"),
+        (dataset_from(["shuffle", "partial batches"]), "drop the partial"),
+        (dataset_from(["shuffle", "batch", "cache"]), "replays epoch 1"),
+        (lambda images, batch_size, seed: images, "return the tf.data.Dataset"),
+        (lambda images, batch_size, seed: None, "return the tf.data.Dataset"),
+        (lambda images, batch_size: None, "raised TypeError"),
+    ],
+)
+def test_fixed_pipeline_hints(capsys, answer, hint):
+    assert exercises.check_fixed_pipeline(answer) is False
     printed = output(capsys)
     assert printed.startswith("Not yet:") and hint in printed
+
+
+def test_fixed_pipeline_notices_unscaled_pixels_and_repeated_images(capsys):
+    import tensorflow as tf
+
+    def unscaled(images, batch_size, seed):
+        return tf.data.Dataset.from_tensor_slices(images[..., np.newaxis].astype(np.float32)).shuffle(
+            len(images), seed=seed).batch(batch_size, drop_remainder=True)
+
+    def repeated(images, batch_size, seed):
+        return dataset_from(["shuffle", "batch"])(np.concatenate([images[:80], images[:80]]), batch_size, seed)
+
+    assert exercises.check_fixed_pipeline(unscaled) is False
+    assert "[-1, 1]" in output(capsys)
+    assert exercises.check_fixed_pipeline(repeated) is False
+    assert "twice" in output(capsys)
 
 
 def test_batches_per_epoch_accepts_floor_division(capsys):
@@ -60,28 +122,5 @@ def test_batches_per_epoch_accepts_floor_division(capsys):
 )
 def test_batches_per_epoch_hints(capsys, answer, hint):
     assert exercises.check_batches_per_epoch(answer) is False
-    printed = output(capsys)
-    assert printed.startswith("Not yet:") and hint in printed
-
-
-@pytest.mark.parametrize("answer", [(-1, 1), (-1.0, 1.0), [-1, 1], np.array([-1, 1])])
-def test_tanh_value_range_accepts_minus_one_to_one(capsys, answer):
-    assert exercises.check_tanh_value_range(answer) is True
-    assert output(capsys).startswith("Correct:")
-
-
-@pytest.mark.parametrize(
-    "answer, hint",
-    [
-        ((0, 1), "sigmoid"),  # The notebook's starter.
-        ((0, 255), "raw pixels"),
-        ((-0.5, 0.5), "not tanh's range"),
-        ((-1, 1, 2), "a pair"),
-        (None, "a pair"),
-        ("-1, 1", "a pair"),
-    ],
-)
-def test_tanh_value_range_hints(capsys, answer, hint):
-    assert exercises.check_tanh_value_range(answer) is False
     printed = output(capsys)
     assert printed.startswith("Not yet:") and hint in printed

@@ -1,6 +1,7 @@
 import math
 
 import numpy as np
+import pytest
 
 from gan_helpers import callbacks
 from gan_helpers.lab import exercises_07 as exercises
@@ -68,3 +69,18 @@ def test_prior_update_typical_mistakes(capsys):
         assert exercises.check_prior_update(answer) is False
         out = capsys.readouterr().out
         assert out.startswith("Not yet:") and hint in out, (hint, out)
+
+
+@pytest.mark.parametrize("answer", [-0.1, 0.3, "0.1", None, float("nan")])
+def test_shifts_experiment_refuses_impossible_shift_sizes_without_training(capsys, answer):
+    assert exercises.check_shifts_stop_memorising(answer) is False
+    assert "share of the image from 0" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_without_shifts_the_discriminator_memorises_and_shifts_stop_it(capsys, monkeypatch):
+    monkeypatch.setenv("GAN_QUICK", "1")  # The check uses every offline digit in quick mode too.
+    assert exercises.check_shifts_stop_memorising(0.0) is False
+    out = capsys.readouterr().out
+    assert "Not yet:" in out and "shift them" in out and out.count("\n") == 6  # A header, four steps, the verdict.
+    assert exercises.check_shifts_stop_memorising(0.15) is True

@@ -30,6 +30,10 @@ def load(name):
     return nbformat.read(colab.ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
 
 
+def load_solution(name):
+    return nbformat.read(colab.ROOT / colab.SOLUTIONS_FOLDER / f"{name}.ipynb", as_version=4)
+
+
 def test_the_notebooks_exist_in_order():
     assert [path.stem for path in colab.notebook_paths()] == NOTEBOOKS
 
@@ -142,7 +146,8 @@ def test_a_new_repository_url_reaches_every_generated_file(tmp_path):
     moved = re.sub(r'Repository = "[^"]+"', 'Repository = "https://github.com/someone/fork"', pyproject)
     (tmp_path / "pyproject.toml").write_text(moved)
     stale = colab.regenerate(tmp_path, check=True)
-    assert sorted(stale) == sorted([f"notebooks/{name}.ipynb" for name in NOTEBOOKS] + ["colab_links.md"])
+    notebooks = [f"notebooks/{name}.ipynb" for name in NOTEBOOKS] + [f"notebooks/solutions/{name}.ipynb" for name in NOTEBOOKS]
+    assert sorted(stale) == sorted(notebooks + ["colab_links.md"])
     colab.regenerate(tmp_path)
     assert colab.regenerate(tmp_path, check=True) == []
     assert "github/someone/fork/blob/main/notebooks/01_data_loading.ipynb" in (tmp_path / "colab_links.md").read_text()
@@ -216,3 +221,69 @@ def test_the_course_opens_with_the_game_and_the_step_as_pictures_that_exist():
     for picture in pictures:
         assert (colab.ROOT / picture.removeprefix(base)).stat().st_size > 10_000
     assert "generative" in intro and "discriminative" in intro
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_the_learner_notebook_is_its_solution_notebook_with_the_answers_cleared(name):
+    solution, learner = load_solution(name), load(name)
+    assert [cell.id for cell in solution.cells] == [cell.id for cell in learner.cells]
+    solution_cells = [cell for cell in solution.cells if colab.is_solution_cell(cell)]
+    assert len(solution_cells) >= 2, f"{name}: every notebook's exercises have solutions"
+    grade_ids = [cell.metadata.nbgrader.grade_id for cell in solution_cells]
+    assert len(set(grade_ids)) == len(grade_ids)  # nbgrader needs them unique within a notebook.
+    for solution_cell, learner_cell in zip(solution.cells, learner.cells):
+        assert learner_cell.metadata == {}
+        if not colab.is_solution_cell(solution_cell):
+            assert solution_cell.source == learner_cell.source
+            assert "SOLUTION" not in solution_cell.source
+            continue
+        assert solution_cell.metadata.nbgrader.solution and not solution_cell.metadata.nbgrader.grade
+        answers = re.findall(r"### BEGIN SOLUTION\n(.*?)\n\s*### END SOLUTION", solution_cell.source, re.DOTALL)
+        assert answers and "SOLUTION" not in learner_cell.source
+        assert learner_cell.source.count(colab.CODE_STUB) == len(answers)
+        for answer in answers:
+            assert answer.strip() not in learner_cell.source
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_exercise_check_meets_a_solution_first(name):
+    cells = load_solution(name).cells
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "code" and re.search(r"exercises\.check_\w+\(", cell.source):  # After its solution.
+            assert colab.is_solution_cell(cell) or colab.is_solution_cell(cells[index - 1]), f"{name} cell {index}"
+
+
+def test_a_learner_notebook_edited_by_hand_is_out_of_date(tmp_path):
+    for name in ("notebooks", "colab_links.md", "pyproject.toml", "README.md"):
+        copy = shutil.copytree if (colab.ROOT / name).is_dir() else shutil.copy
+        copy(colab.ROOT / name, tmp_path / name)
+    assert colab.regenerate(tmp_path, check=True) == []
+    path = tmp_path / "notebooks" / "02_generator.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    cell = next(cell for cell in notebook.cells if colab.CODE_STUB in cell.source)
+    cell.source = cell.source.replace(colab.CODE_STUB, "return latent_dim * 7 * 7 * 256")
+    nbformat.write(notebook, path)
+    assert colab.regenerate(tmp_path, check=True) == ["notebooks/02_generator.ipynb"]
+    (tmp_path / "notebooks" / "solutions" / "02_generator.ipynb").unlink()
+    with pytest.raises(ValueError, match="has no source in notebooks/solutions"):
+        colab.regenerate(tmp_path, check=True)
+
+
+@pytest.mark.slow
+def test_nbgrader_releases_the_solution_notebooks_as_the_learner_notebooks(tmp_path):
+    """A teacher who uses nbgrader gets, from `nbgrader generate_assignment`, exactly what learners open."""
+    import subprocess
+    import sys
+
+    for name in NOTEBOOKS:
+        (tmp_path / "source" / "gan").mkdir(parents=True, exist_ok=True)
+        shutil.copy(colab.ROOT / colab.SOLUTIONS_FOLDER / f"{name}.ipynb", tmp_path / "source" / "gan")
+    (tmp_path / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.ClearSolutions.code_stub = {{'python': {colab.CODE_STUB!r}}}\n"
+    )
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "gan", "--force"], cwd=tmp_path,
+                   check=True, capture_output=True, timeout=300)
+    for name in NOTEBOOKS:
+        released = nbformat.read(tmp_path / "release" / "gan" / f"{name}.ipynb", as_version=4)
+        assert [cell.source for cell in released.cells] == [cell.source for cell in load(name).cells], name
+

@@ -1,13 +1,20 @@
 """Keep the notebooks, their Colab badges and colab_links.md in step with one repository URL.
 
+The notebooks' source is notebooks/solutions/: each notebook with the answers to its exercises between
+nbgrader's `### BEGIN SOLUTION` and `### END SOLUTION` lines. The notebooks learners open,
+notebooks/NAME.ipynb, are generated from them by nbgrader's ClearSolutions preprocessor, which puts
+`# YOUR CODE HERE` where each answer was; edit the solutions, never the learner notebooks.
+
 The URL lives in pyproject.toml under [project.urls] Repository. Run
 
-    python -m tools.colab            # rewrite badges, install lines, formatting, colab_links.md,
-                                           # and the README's settings table (from gan_helpers/recipes.py)
+    python -m tools.colab            # write the learner notebooks from the solutions; rewrite badges,
+                                           # install lines, formatting, colab_links.md, and the README's
+                                           # settings table (from gan_helpers/recipes.py)
     python -m tools.colab --check    # exit 1 and name the files that are out of date
 
 after changing the URL, a notebook or a run time. It also stores every notebook in one format: no
-outputs, no execution counts, empty cell metadata, numbered cell ids, the python3 kernel.
+outputs, no execution counts, empty cell metadata (a solution cell keeps its nbgrader metadata, which
+this tool writes), numbered cell ids, the python3 kernel.
 
 Cells marked `# NBVAL_CHECK_OUTPUT` have their expected text output kept beside the notebooks, in
 notebooks/expected_outputs.json; notebooks/conftest.py hands it to nbval, which compares it on
@@ -38,6 +45,12 @@ COLAB_METADATA = {"accelerator": "GPU", "colab": {"gpuType": "T4", "provenance":
 #   GAN_QUICK=1 jupyter nbconvert --to notebook --execute --stdout notebooks/NAME.ipynb >/dev/null
 RUN_TIMES_FILE = "notebooks/run_times.json"
 EXPECTED_OUTPUTS_FILE = "notebooks/expected_outputs.json"
+SOLUTIONS_FOLDER = "notebooks/solutions"
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+# What ClearSolutions puts in place of an answer. A comment, not nbgrader's default `raise
+# NotImplementedError()`, so that a learner's notebook runs from top to bottom: each check prints a hint.
+CODE_STUB = "# YOUR CODE HERE"
+TEXT_STUB = "YOUR ANSWER HERE"
 
 
 def set_repository_url(url, root=ROOT):
@@ -121,15 +134,26 @@ def text_outputs(outputs):
     return kept
 
 
-def normalize(notebook):
-    """Store a notebook clean: no outputs or counts, empty cell metadata, numbered ids, python3 kernel."""
+def normalize(notebook, solution=False):
+    """Store a notebook clean: no outputs or counts, empty cell metadata, numbered ids, python3 kernel.
+
+    With solution=True, each cell holding a `### BEGIN SOLUTION` line gets nbgrader's solution-cell
+    metadata (so that `nbgrader generate_assignment` takes the notebook as it is), numbered in order.
+    """
     notebook.metadata = nbformat.NotebookNode(
         {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}, **COLAB_METADATA}
     )
     notebook.nbformat, notebook.nbformat_minor = 4, 5
+    solutions = 0
     for index, cell in enumerate(notebook.cells):
         cell.id = f"cell-{index:02d}"
         cell.metadata = nbformat.NotebookNode()
+        if solution and BEGIN_SOLUTION in cell.source:
+            solutions += 1
+            cell.metadata.nbgrader = nbformat.NotebookNode({
+                "grade": False, "grade_id": f"exercise-{solutions}", "locked": False,
+                "schema_version": 3, "solution": True, "task": False,
+            })
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
@@ -137,10 +161,24 @@ def normalize(notebook):
     return notebook
 
 
-def render_notebook(path, repo_url, times, root=ROOT):
-    """Return the notebook at `path` as text, with its badge cell and install line rewritten and normalized."""
-    notebook = nbformat.read(path, as_version=4)
-    relative = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+def is_solution_cell(cell):
+    """True for a cell that nbgrader treats as a solution cell."""
+    return bool(cell.metadata.get("nbgrader", {}).get("solution"))
+
+
+def clear_solutions(solution_notebook):
+    """The learner's copy of a solution notebook: nbgrader's ClearSolutions with the course's stubs."""
+    import copy
+
+    from nbgrader.preprocessors import ClearSolutions
+
+    clearer = ClearSolutions(code_stub={"python": CODE_STUB}, text_stub=TEXT_STUB)
+    learner, _ = clearer.preprocess(copy.deepcopy(solution_notebook), {})
+    return learner
+
+
+def render(notebook, relative, repo_url, times, solution=False):
+    """A notebook as stored text: its badge cell (pointing at `relative`) and install line rewritten, normalized."""
     badge_cells = [cell for cell in notebook.cells if cell.cell_type == "markdown" and BADGE_MARKER in cell.source]
     if len(badge_cells) != 1:
         raise ValueError(f"{relative} must have exactly one Markdown cell with the Colab badge, found {len(badge_cells)}")
@@ -150,7 +188,24 @@ def render_notebook(path, repo_url, times, root=ROOT):
             cell.source = INSTALL_LINE.sub(f'REPO_URL = "{repo_url}"', cell.source)
         if cell.cell_type == "markdown":  # Pictures from docs/images/, by address: GitHub and Colab show them unrun.
             cell.source = RAW_FILE.sub(raw_file_base(repo_url), cell.source)
-    return nbformat.writes(normalize(notebook)) + "\n"
+    return nbformat.writes(normalize(notebook, solution=solution)) + "\n"
+
+
+def render_pair(solution_path, repo_url, times, root=ROOT):
+    """{path: text} for a solution notebook and the learner notebook generated from it."""
+    root = Path(root).resolve()
+    solution_path = Path(solution_path).resolve()
+    learner_path = root / "notebooks" / solution_path.name
+    # Both badges open the learner's notebook: a notebook released from the solutions never links to them.
+    relative = relative_to(learner_path, root)
+    solution_text = render(nbformat.read(solution_path, as_version=4), relative, repo_url, times, solution=True)
+    learner = clear_solutions(nbformat.reads(solution_text, as_version=4))
+    return {solution_path: solution_text, learner_path: render(learner, relative, repo_url, times)}
+
+
+def relative_to(path, root):
+    """`path` relative to the repository root, with forward slashes."""
+    return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
 
 
 def record_checked_outputs(path, timeout=900):
@@ -238,8 +293,18 @@ def links_table(root, repo_url, run_times):
 
 
 def notebook_paths(root=ROOT):
-    """The course notebooks, in order."""
+    """The course notebooks learners open, in order."""
     return sorted((Path(root) / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def solution_paths(root=ROOT):
+    """The notebooks with their exercises' solutions, in order: the source of the learner notebooks."""
+    return sorted((Path(root) / SOLUTIONS_FOLDER).glob("[0-9][0-9]_*.ipynb"))
+
+
+def solution_path_for(path, root=ROOT):
+    """The solution notebook behind a learner notebook (or the solution notebook itself)."""
+    return Path(root).resolve() / SOLUTIONS_FOLDER / Path(path).name
 
 
 def load_run_times(root=ROOT):
@@ -269,10 +334,14 @@ def regenerate(root=ROOT, check=False):
     readme = root / "README.md"
     if readme.exists():
         wanted[readme] = readme_with_settings_table(readme.read_text())
+    solutions = {path.name for path in solution_paths(root)}
     for path in notebook_paths(root):
+        if path.name not in solutions:
+            raise ValueError(f"notebooks/{path.name} has no source in {SOLUTIONS_FOLDER}/: learner notebooks are generated")
+    for path in solution_paths(root):
         if path.stem not in run_times:
             raise ValueError(f"{RUN_TIMES_FILE} has no run times for {path.stem}")
-        wanted[path] = render_notebook(path, repo_url, run_times[path.stem], root)
+        wanted.update(render_pair(path, repo_url, run_times[path.stem], root))
     wanted[root / "colab_links.md"] = links_table(root, repo_url, run_times)
     stale = [path for path, text in wanted.items() if not path.exists() or path.read_text() != text]
     if not check:
@@ -288,7 +357,9 @@ def main(argv=None):
         "--repository", metavar="URL",
         help="a fork's address (https://github.com/OWNER/REPO): point every badge, install line and link at it",
     )
-    parser.add_argument("--only", type=Path, help="rewrite just this one notebook (colab_links.md is left alone)")
+    parser.add_argument(
+        "--only", type=Path, help="rewrite just this one notebook and its solution notebook (colab_links.md is left alone)"
+    )
     parser.add_argument("--record", type=Path, help="run this notebook in quick mode and store its checked outputs")
     args = parser.parse_args(argv)
     if args.repository:
@@ -301,11 +372,12 @@ def main(argv=None):
         record_checked_outputs(args.record)
         args.only = args.record
     if args.only:
-        path = args.only.resolve()
+        path = solution_path_for(args.only)
         times = load_run_times().get(path.stem)
-        if times is None:
-            raise SystemExit(f"{RUN_TIMES_FILE} has no run times for {path.stem}")
-        path.write_text(render_notebook(path, repository_url(), times))
+        if times is None or not path.exists():
+            raise SystemExit(f"{args.only} is not a course notebook with run times and a solution notebook")
+        for target, text in render_pair(path, repository_url(), times).items():
+            target.write_text(text)
         return 0
     stale = regenerate(check=args.check)
     verb = "out of date" if args.check else "rewrote"

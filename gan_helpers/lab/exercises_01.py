@@ -9,53 +9,55 @@ import numpy as np
 from gan_helpers import data
 from gan_helpers.lab import checking
 
-# Pixels that cover the corners of the scale and a few values in between.
-SAMPLE_PIXELS = np.array([[0, 1, 51, 127], [128, 200, 254, 255]], dtype=np.uint8)
 # (num_images, batch_size) pairs: Keras MNIST, the offline digits, quick mode, an exact fit, tiny.
 BATCH_CASES = ((60_000, 64), (5_000, 64), (512, 64), (512, 128), (10, 4), (100, 32), (63, 64))
+# The shuffle-buffer experiment: labels sorted by class, batches of 64, what "as mixed as the data" means.
+SHUFFLE_BATCH = 64
+SHUFFLE_SEED = 42
+MIN_DIGITS_PER_BATCH = 9  # A full shuffle of 5,000 digits gives every batch of 64 at least 9 different digits.
+MAX_ONE_DIGIT_SHARE = 0.3  # ... and no batch more than 30% of one digit (a tenth is expected).
+# The replay exercise: a small set of images whose first pixel tells which image it is.
+PIPELINE_IMAGES = 160
+PIPELINE_BATCH = 32
 
 
+def _sorted_labels():
+    """The offline digits' labels, sorted by class as the file stores them."""
+    _, labels = data.load_offline_mnist()
+    return np.sort(labels)
 
 
+def buffer_mixing(buffer_size, labels=None, batch_size=SHUFFLE_BATCH, seed=SHUFFLE_SEED):
+    """Digits per batch and the largest share of one digit, for every batch of one epoch of labels shuffled
+    through a buffer of `buffer_size`: returns (distinct digits per batch, largest one-digit share per batch)."""
+    import tensorflow as tf
+
+    labels = _sorted_labels() if labels is None else np.asarray(labels)
+    batches = tf.data.Dataset.from_tensor_slices(labels).shuffle(buffer_size, seed=seed).batch(batch_size, drop_remainder=True)
+    distinct, largest_share = [], []
+    for batch in batches.as_numpy_iterator():
+        counts = np.bincount(batch, minlength=10)
+        distinct.append(int(np.count_nonzero(counts)))
+        largest_share.append(float(counts.max() / batch_size))
+    return np.array(distinct), np.array(largest_share)
 
 
-def check_unit_scaling(scale_function):
-    """Check a function that scales uint8 pixels in [0, 255] to float32 in [0, 1] for a sigmoid model."""
-    result, problem = checking.call(scale_function, SAMPLE_PIXELS.copy())
-    if problem:
-        return checking.report(False, problem)
-    if result is None:
-        return checking.report(False, "your function returned None: did you forget the `return` line?")
-    try:
-        result = np.asarray(result)
-    except Exception:  # Whatever came back is not array-like.
-        return checking.report(False, f"return a NumPy array, got {type(result).__name__}")
-    expected = data.normalize(SAMPLE_PIXELS, value_range=(0, 1))
-    if result.shape != expected.shape:
-        return checking.report(
-            False,
-            f"keep the shape: {SAMPLE_PIXELS.shape} pixels in should give {expected.shape} out, got {result.shape}",
-        )
-    if not np.issubdtype(result.dtype, np.number):
-        return checking.report(False, f"return numbers, got dtype {result.dtype}")
-    if np.issubdtype(result.dtype, np.integer):
-        return checking.report(False, f"the result has integer dtype {result.dtype}, which cannot hold 0.5: "
-                              "convert with .astype(np.float32) before you divide")
-    if result.max() > 1.5:
-        return checking.report(False, f"the largest value is {result.max():g}, not 1: divide by 255")
-    if result.min() < -0.5:
-        return checking.report(False, f"the smallest value is {result.min():g}: that is the tanh range [-1, 1]; "
-                              "a sigmoid outputs [0, 1], so stop after dividing by 255")
-    if not np.allclose(result, expected, atol=1e-6):
-        worst = int(np.argmax(np.abs(result - expected)))
-        pixel = int(SAMPLE_PIXELS.flat[worst])
-        return checking.report(False, f"pixel {pixel} should become {expected.flat[worst]:.4f}, got {result.flat[worst]:.4f}: "
-                              "0 must map to 0.0 and 255 to 1.0")
-    if result.dtype != np.float32:
-        return checking.report(False, f"the values are right but the dtype is {result.dtype}: Keras computes in float32, "
-                              "which also takes half the memory of float64; use .astype(np.float32)")
-    return checking.report(True, "0 -> 0.0 and 255 -> 1.0 in float32, the same as data.normalize(images, value_range=(0, 1)); "
-                         "that is the range a sigmoid output can reach.")
+def check_shuffle_buffer(buffer_size):
+    """Check a shuffle buffer that mixes a file sorted by class as well as a full shuffle does."""
+    if isinstance(buffer_size, bool) or not isinstance(buffer_size, (int, np.integer)) or buffer_size < 1:
+        return checking.report(False, f"the buffer size is a whole number of elements, at least 1, got {buffer_size!r}")
+    labels = _sorted_labels()
+    distinct, largest_share = buffer_mixing(int(buffer_size), labels)
+    print(f"buffer {int(buffer_size):,} of {len(labels):,} sorted labels: first batch {distinct[0]} digits; "
+          f"fewest digits in a batch {distinct.min()}, most of one digit in a batch {largest_share.max():.0%}")
+    if distinct.min() >= MIN_DIGITS_PER_BATCH and largest_share.max() <= MAX_ONE_DIGIT_SHARE:
+        note = "" if buffer_size >= len(labels) else f" (len(labels), {len(labels):,}, is the safe choice for any file)"
+        return checking.report(True, f"every batch holds at least {MIN_DIGITS_PER_BATCH} digits, none more than "
+                               f"{MAX_ONE_DIGIT_SHARE:.0%} of one: the buffer spans the classes{note}.")
+    worst = int(np.argmin(distinct))
+    return checking.report(False, f"batch {worst + 1} holds only {distinct[worst]} different digits. The buffer draws from "
+                           f"the next {int(buffer_size):,} labels of the file only, and the file holds about 500 of each "
+                           "digit in a row: how large must the buffer be to reach the last digit from the first batch?")
 
 
 def check_batches_per_epoch(count_function):
@@ -81,19 +83,50 @@ def check_batches_per_epoch(count_function):
                          "e.g. 937 for Keras's 60,000 digits in batches of 64 (the last 32 wait for the next epoch).")
 
 
-def check_tanh_value_range(value_range):
-    """Check the value range a tanh generator's training images should be scaled to."""
-    try:
-        low, high = (float(value) for value in value_range)
-    except (TypeError, ValueError):
-        return checking.report(False, f"give the range as a pair (low, high), got {value_range!r}")
-    if (low, high) == (-1.0, 1.0):
-        return checking.report(True, "tanh outputs lie in (-1, 1), so the real images must too: "
-                             "data.normalize(images, value_range=(-1, 1)).")
-    if (low, high) == (0.0, 1.0):
-        return checking.report(False, "(0, 1) is a sigmoid's range; tanh(x) goes from -1 to 1, and a real image that never "
-                              "goes below 0 leaves half the generator's range unused")
-    if high > 2:
-        return checking.report(False, f"({low:g}, {high:g}) looks like raw pixels; tanh(x) can never exceed 1 in absolute value")
-    return checking.report(False, f"({low:g}, {high:g}) is not tanh's range: plot np.tanh on np.linspace(-5, 5) and read off "
-                          "its smallest and largest value")
+def _numbered_images(num_images=PIPELINE_IMAGES):
+    """uint8 images whose first pixel is their number (0 to num_images - 1), sorted like a file sorted by class."""
+    images = np.zeros((num_images, 28, 28), dtype=np.uint8)
+    images[:, 0, 0] = np.arange(num_images)
+    images[:, 14, 10:18] = 255  # A stroke, so that every image has some ink.
+    return images
+
+
+def _numbers_in(batch):
+    """The image numbers of one batch of float32 images in [-1, 1] made from _numbered_images."""
+    return np.rint((np.asarray(batch)[:, 0, 0, 0] + 1.0) * 127.5).astype(int)
+
+
+def check_fixed_pipeline(pipeline_function):
+    """Check a tf.data pipeline that gives every epoch a new order of full, scaled batches."""
+    import tensorflow as tf
+
+    images = _numbered_images()
+    dataset, problem = checking.call(pipeline_function, images, PIPELINE_BATCH, SHUFFLE_SEED)
+    if problem:
+        return checking.report(False, problem)
+    if not isinstance(dataset, tf.data.Dataset):
+        return checking.report(False, f"return the tf.data.Dataset, got {type(dataset).__name__}")
+    expected_shape = (PIPELINE_BATCH, 28, 28, 1)
+    if tuple(dataset.element_spec.shape) != expected_shape or dataset.element_spec.dtype != tf.float32:
+        return checking.report(False, f"each element should be a float32 batch of shape {expected_shape}, got "
+                               f"{dataset.element_spec.dtype.name} {tuple(dataset.element_spec.shape)}: scale, add the "
+                               "channel axis, and drop the partial last batch")
+    epochs = [[batch for batch in dataset.as_numpy_iterator()] for _ in range(2)]
+    first, second = ([_numbers_in(batch) for batch in epoch] for epoch in epochs)
+    if any(batch.min() < -1.0 or batch.max() > 1.0 for batch in epochs[0]):
+        return checking.report(False, "the pixels should lie in [-1, 1]: scale them with normalize_by_hand or data.normalize")
+    wanted = PIPELINE_IMAGES // PIPELINE_BATCH
+    if len(first) != wanted:
+        return checking.report(False, f"{PIPELINE_IMAGES} images in batches of {PIPELINE_BATCH} make {wanted} full batches "
+                               f"an epoch, got {len(first)}")
+    for epoch_number, epoch in ((1, first), (2, second)):
+        numbers = np.concatenate(epoch)
+        if len(np.unique(numbers)) != len(numbers):
+            return checking.report(False, f"epoch {epoch_number} shows some images twice: an epoch should be one pass "
+                                   "over the data (shuffle first, then repeat if you need more)")
+    if np.array_equal(np.concatenate(first), np.arange(PIPELINE_IMAGES)):
+        return checking.report(False, "the images come in the file's order: shuffle them")
+    if all(np.array_equal(one, two) for one, two in zip(first, second)):
+        return checking.report(False, "epoch 2 replays epoch 1's order: a cache after the shuffle stores the first "
+                               "order and plays it back; cache before shuffling")
+    return checking.report(True, "full batches, scaled, in a new order every epoch: cache, then shuffle, then batch.")

@@ -1,4 +1,4 @@
-"""Exercise checks for notebook 07_beyond_dcgan: the held-then-cosine learning rate and the learned prior.
+"""Exercise checks for notebook 07_beyond_dcgan: the held-then-cosine rate, the learned prior and the shifts.
 
 Each check prints `Correct: ...` or `Not yet: <hint>` and returns True or False; it never raises
 on a wrong or broken answer, so the notebook runs with the unfinished starters.
@@ -21,6 +21,14 @@ PRIOR_CASES = (
     (np.array([0.5, 0.3, 0.19, 0.01]), np.array([0.6, 0.4, 0.0, 0.0]), 0.9, 0.1),
     (np.array([0.7, 0.1, 0.1, 0.1]), np.array([0.1, 0.1, 0.1, 0.7]), 0.5, 0.2),
 )
+# The shifts experiment: a GAN at the course's peak rate on MEMORISE_DIGITS digits, for MEMORISE_STEPS steps.
+OFFLINE_DIGITS = 5_000  # The offline digits, all of them: the first 64 train, the last 500 stay unseen.
+MEMORISE_DIGITS = 64  # One batch of digits: learnt by heart within a couple of hundred steps.
+HELD_OUT_DIGITS = 500  # Real digits it never trains on.
+MEMORISE_STEPS = 200
+MEMORISE_SEED = 42
+MAX_GAP = 0.05  # Without shifts the gap reaches about 0.17 (seed 42).
+MAX_AUGMENT = 0.25  # Larger shifts push a quarter of the digit out of the picture.
 
 
 
@@ -103,3 +111,36 @@ def check_prior_update(update_prior):
           "head sees it among real digits, never below the floor. That is tricks.LearnedPrior.move_towards, run "
           "after every discriminator update.")
     return True
+
+
+def memorisation_gap(augment, seed=MEMORISE_SEED):
+    """The curves of ablation.memorisation for the plain GAN at the course's peak rate with shifts of
+    `augment`, trained MEMORISE_STEPS steps on MEMORISE_DIGITS offline digits."""
+    from gan_helpers import ablation, data
+
+    images, _ = data.load_mnist("offline", max_images=OFFLINE_DIGITS, verbose=False)  # All of them, in quick mode too.
+    settings = ablation.ladder()[1][1].replace(seed=seed, augment=augment)  # Rung 1: the plain GAN, the faster rate.
+    return ablation.memorisation(settings, images[:MEMORISE_DIGITS], images[-HELD_OUT_DIGITS:], MEMORISE_STEPS,
+                                 every=MEMORISE_STEPS // 4)
+
+
+def check_shifts_stop_memorising(augment):
+    """Experiment: choose the shift size `augment` that keeps the discriminator from learning 64 digits by heart:
+    after MEMORISE_STEPS steps, D(x) on the digits it trains on exceeds D(x) on unseen digits by less than MAX_GAP.
+    """
+    value = checking.as_number(augment)
+    if value is None or not 0 <= value <= MAX_AUGMENT:
+        return checking.report(False, f"augment is a share of the image from 0 (no shifts) to {MAX_AUGMENT:g}, got {augment!r}.")
+    curves = memorisation_gap(value)
+    gaps = curves["trained"] - curves["unseen"]
+    print("step  D(x) trained on  D(x) unseen  gap")
+    for step, trained, unseen, gap in zip(curves["step"], curves["trained"], curves["unseen"], gaps):
+        print(f"{step:4d}  {trained:15.3f}  {unseen:11.3f}  {gap:+.3f}")
+    if gaps[-1] < MAX_GAP:
+        return checking.report(True, f"with shifts of up to {value:g} the gap stays at {gaps[-1]:+.3f}: the discriminator "
+                               "judges the digits it trains on like new ones, so its verdict on a fake is about digits, "
+                               "not about which pictures it knows.")
+    hint = ("the discriminator sees the same 64 pictures at the same place every time: shift them"
+            if value == 0 else "the shifts are still small enough for it to recognise each picture: make them larger")
+    return checking.report(False, f"after {MEMORISE_STEPS} steps the gap is {gaps[-1]:+.3f}, not below {MAX_GAP}: {hint}.")
+

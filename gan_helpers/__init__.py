@@ -1,10 +1,10 @@
 """gan_helpers: the small tested package behind the GAN course notebooks.
 
 One concern a module: config (quick mode, defaults, seeds), data, models, codes, losses, recipes
-(every training setting), gan (the plain GAN), tricks (the recipe on top), training, checkpoints,
-callbacks, viz, runs (training runs on disk), run_folder and safe_files (what a run may write, and
-whole), digit_classifier and evaluation, pretrained, ablation, notebook (every Setup cell),
-summaries, and the command line (arguments, cli).
+(every training setting), gan (the plain GAN), tricks (the recipe on top), conditional (told the
+digit), training, checkpoints, callbacks, viz, runs (training runs on disk), run_folder and
+safe_files (what a run may write, and whole), digit_classifier and evaluation, pretrained,
+ablation, notebook (every Setup cell), summaries, and the command line (arguments, cli).
 gan_helpers.lab holds what only the notebooks use: the exercise checks, the failure kit, the
 2-D toy and the widgets.
 Importing this package is cheap; TensorFlow loads with the submodules that need it.

@@ -93,6 +93,8 @@ def build_parser():
     sample.add_argument("--num", type=positive_int, required=True, help="how many digits")
     sample.add_argument("--out", type=Path, required=True, help="FILE.npy, or FILE.png for a grid plus FILE.npy")
     sample.add_argument("--seed", type=non_negative_int, default=config.DEFAULT_SEED, help="noise seed")
+    add_digit_argument(sample, "the digit to draw from a conditional generator, or a comma-separated list drawn in turn "
+                       "(default: 0 to 9 in turn)")
 
     evaluate = commands.add_parser(
         "evaluate",
@@ -113,6 +115,8 @@ def build_parser():
         ),
     )
     evaluate.add_argument("--seed", type=non_negative_int, default=config.DEFAULT_SEED, help="noise seed for a run's digits")
+    add_digit_argument(evaluate, "the digits to ask a conditional generator for, in turn (default: 0 to 9); also reports "
+                       "the share of each that the classifier reads as asked")
     evaluate.add_argument(
         "--data",
         help="what the generator trained on, for the copy rate (default: the run's own data, offline for a .npy)",
@@ -160,7 +164,10 @@ def add_settings_arguments(parser):
     """--recipe and one flag per training setting, each read and checked as recipes.TrainSettings checks it."""
     parser.add_argument(
         "--recipe", choices=tuple(recipes.RECIPES),
-        help="named settings: plain (notebook 05's DCGAN) or course (notebook 07's tricks on top; the default for new runs)",
+        help=(
+            "named settings: plain (notebook 05's DCGAN), course (notebook 07's tricks on top; the default for new runs) "
+            "or conditional (notebook 08: told which digit to draw; the default with --model conditional)"
+        ),
     )
     for name in recipes.FIELDS:
         parser.add_argument("--" + name.replace("_", "-"), type=setting_type(name), metavar="VALUE", help=setting_help(name))
@@ -177,6 +184,25 @@ def evaluation_default_samples():
     return f"{evaluation.DEFAULT_NUM_SAMPLES:,}"
 
 
+DEFAULT_PRETRAINED = "fast"
+
+
 def add_pretrained_arguments(parser):
     parser.add_argument("--pretrained", action="store_true", help="use a generator shipped with the package instead of a run")
-    parser.add_argument("--model", default="fast", help="which pretrained generator: fast (default) or dcgan")
+    parser.add_argument(
+        "--model",
+        help=f"which pretrained generator: {DEFAULT_PRETRAINED} (default), dcgan or conditional; with a run, the run's model",
+    )
+
+
+def read_digits(text):
+    """Read --digit: one digit from 0 to 9, or a comma-separated list of them ("3" or "0,2,4")."""
+    try:
+        return checks.digits([int(part) for part in text.split(",")])
+    except ValueError:
+        expected = "a digit from 0 to 9 or a comma-separated list of them"
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+
+
+def add_digit_argument(parser, help_text):
+    parser.add_argument("--digit", type=read_digits, metavar="D[,D...]", help=help_text)

@@ -62,21 +62,26 @@ class QualityLog(keras.callbacks.Callback):
 
     Put it before HistoryCSV in the callback list, so the row of history.csv includes both.
     Scoring 1,000 digits takes well under a second on a CPU. Introduced in notebook 05_training_loop.
+    With `labels` (a conditional GAN, notebook 08) each noise vector draws its label's digit, and
+    `digit_accuracy`, the share read as the digit asked for, joins the logs.
     """
 
-    def __init__(self, noise):
+    def __init__(self, noise, labels=None):
         super().__init__()
         self.noise = noise
+        self.labels = labels
 
     def on_epoch_end(self, epoch, logs=None):
         from gan_helpers import evaluation
 
         if logs is None or not logs_are_finite(logs):
             return
-        images = training.generate_images(self.model.sampling_generator, self.noise)
-        scores = evaluation.evaluate_images(images, copy_rate=False)
+        images = training.generate_images(self.model.sampling_generator, self.noise, labels=self.labels)
+        scores = evaluation.evaluate_images(images, copy_rate=False, requested=self.labels)
         logs["classifier_score"] = scores.classifier_score
         logs["frechet_distance"] = scores.frechet_distance
+        if self.labels is not None:
+            logs["digit_accuracy"] = scores.mean_digit_accuracy
 
 
 class ElapsedTime(keras.callbacks.Callback):
@@ -97,22 +102,27 @@ class ElapsedTime(keras.callbacks.Callback):
 
 
 class SampleGrid(keras.callbacks.Callback):
-    """After each epoch, draw the fixed noise batch through the generator and save the grid as a PNG."""
+    """After each epoch, draw the fixed noise batch through the generator and save the grid as a PNG.
 
-    def __init__(self, run_dir, noise):
+    With `labels` (a conditional GAN) each noise vector draws its label's digit, `columns` to a row.
+    """
+
+    def __init__(self, run_dir, noise, labels=None, columns=None):
         super().__init__()
         self.run_dir = Path(run_dir)
         self.noise = noise
+        self.labels = labels
+        self.columns = columns
         self.paths = []
 
     def on_epoch_end(self, epoch, logs=None):
         if not logs_are_finite(logs):
             return  # A NaN generator draws nothing worth keeping.
         (self.run_dir / SAMPLES_DIR).mkdir(parents=True, exist_ok=True)
-        images = training.generate_images(self.model.sampling_generator, self.noise)
+        images = training.generate_images(self.model.sampling_generator, self.noise, labels=self.labels)
         path = frame_path(self.run_dir, epoch + 1)
         with safe_files.replace_atomically(path) as temporary:
-            viz.save_grid(images, temporary)
+            viz.save_grid(images, temporary, columns=self.columns)
         self.paths.append(path)
 
 

@@ -25,6 +25,18 @@ def positive_int(name, value):
     return whole_number(name, value, 1)
 
 
+def digits(value):
+    """`value` as a tuple of digits from 0 to 9: one digit, or a non-empty sequence of them; ValueError otherwise."""
+    values = (value,) if is_whole_number(value) else value
+    try:
+        values = tuple(values)
+    except TypeError:
+        values = ()
+    if not values or not all(is_whole_number(digit) and 0 <= digit <= 9 for digit in values):
+        raise ValueError(f"expected a digit from 0 to 9 or a list of them, got {value!r}")
+    return tuple(int(digit) for digit in values)
+
+
 def positive_number(name, value):
     """`value` as a float when it is a finite number above 0; ValueError naming `name` otherwise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < math.inf:

@@ -10,13 +10,14 @@ import sys
 
 from gan_helpers import config, recipes
 from gan_helpers.arguments import (
+    DEFAULT_PRETRAINED,
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
     EXIT_TRAINING_FAILED,
     build_parser,
     given_settings,
 )
-from gan_helpers.run_folder import record_end, record_start
+from gan_helpers.run_folder import CONFIG_FILE, record_end, record_start
 
 
 def import_tensorflow_quietly():
@@ -85,7 +86,10 @@ def run_train(args):
             return EXIT_TRAINING_FAILED
         record_end(args, f"finished at epoch {result.epochs_done}")
     print(result.summary())
-    print(f"Sample from it with: python -m gan_helpers sample {args.out} --num 16 --out digits.png")
+    if result.settings.model == config.CONDITIONAL_MODEL:
+        print(f"Ask it for a digit with: python -m gan_helpers sample {args.out} --digit 7 --num 16 --out sevens.png")
+    else:
+        print(f"Sample from it with: python -m gan_helpers sample {args.out} --num 16 --out digits.png")
     return 0
 
 
@@ -96,13 +100,17 @@ def run_settings(args):
     if args.markdown:
         print(recipes.markdown_table())
         return 0
-    settings = recipes.recipe(args.recipe or recipes.DEFAULT_RECIPE, **given_settings(args))
+    settings = recipes.recipe(args.recipe, **given_settings(args))
     print(json.dumps(settings.as_dict(), indent=2))
     return 0
 
 
 def check_source(given, pretrained, model, what):
-    """Exactly one of a run folder (or file) and --pretrained; --model only with --pretrained."""
+    """Exactly one of a run folder (or file) and --pretrained; return the --model of the generator chosen.
+
+    With --pretrained, --model names the generator (default fast); with a run, it must be the
+    run's own. None when it cannot be told before TensorFlow starts (a .npy, a run without config.json).
+    """
     if given is None and not pretrained:
         raise ValueError(f"expected {what} or --pretrained")
     if given is not None and pretrained:
@@ -111,8 +119,22 @@ def check_source(given, pretrained, model, what):
         from gan_helpers import pretrained as pretrained_module
 
         names = pretrained_module.available()
-        if model not in names:
-            raise ValueError(f"no pretrained generator {model!r}; expected one of: {', '.join(names)}")
+        name = model or DEFAULT_PRETRAINED
+        if name not in names:
+            raise ValueError(f"no pretrained generator {name!r}; expected one of: {', '.join(names)}")
+        return pretrained_module.model_of(name)
+    if given.is_dir():
+        saved = run_setting(given / CONFIG_FILE, "model")
+        if model is not None and saved is not None and model != saved:
+            raise ValueError(f"{given} was trained with --model {saved}, not {model}")
+        return saved
+    return None
+
+
+def check_digit_request(digits, model, what):
+    """--digit only for a conditional generator: ValueError naming `what` was chosen otherwise."""
+    if digits is not None and model != config.CONDITIONAL_MODEL:
+        raise ValueError(f"--digit needs a conditional generator (--model conditional); {what} draws any digit it likes")
 
 
 def load_chosen_generator(run_dir, pretrained, model):
@@ -121,8 +143,13 @@ def load_chosen_generator(run_dir, pretrained, model):
     if pretrained:
         from gan_helpers import pretrained as pretrained_module
 
-        return pretrained_module.load_pretrained(model)
+        return pretrained_module.load_pretrained(model or DEFAULT_PRETRAINED)
     return runs.load_generator(run_dir)
+
+
+def chosen_name(args, source):
+    """How the messages name the generator chosen: the pretrained one or the run folder."""
+    return f"the pretrained {args.model or DEFAULT_PRETRAINED!r} generator" if args.pretrained else str(source)
 
 
 def run_sample(args):
@@ -130,7 +157,9 @@ def run_sample(args):
     suffix = args.out.suffix.lower()
     if suffix not in (".npy", ".png"):
         raise ValueError(f"--out must end in .npy or .png, got {str(args.out)!r}")
-    check_source(args.run_dir, args.pretrained, args.model, "a run folder")
+    model = check_source(args.run_dir, args.pretrained, args.model, "a run folder")
+    if model is not None:  # Known before TensorFlow starts; otherwise runs.digit_batches checks the generator itself.
+        check_digit_request(args.digit, model, chosen_name(args, args.run_dir))
     from gan_helpers import runs
 
     if args.num > runs.MAX_DIGITS:
@@ -139,7 +168,7 @@ def run_sample(args):
     import_tensorflow_quietly()
     generator = load_chosen_generator(args.run_dir, args.pretrained, args.model)
     try:
-        array_path = runs.save_digits(generator, args.num, args.out.with_suffix(".npy"), seed=args.seed)
+        array_path = runs.save_digits(generator, args.num, args.out.with_suffix(".npy"), seed=args.seed, digits=args.digit)
     except OSError as error:  # A full disk, say: a failure during the work, not bad input.
         print(f"python -m gan_helpers sample: failed: could not write {error.filename or args.out}: {error.strerror or error}",
               file=sys.stderr)
@@ -148,11 +177,14 @@ def run_sample(args):
     if suffix == ".png":
         import numpy as np
 
-        from gan_helpers import safe_files, viz
+        from gan_helpers import conditional, safe_files, viz
 
         shown = min(args.num, GRID_LIMIT)
+        images, columns = np.load(array_path, mmap_mode="r")[:shown], None
+        if conditional.is_conditional(generator):  # One row per digit asked for, one column per noise vector.
+            images, columns = conditional.rows_by_digit(images, len(args.digit or conditional.ALL_DIGITS))
         with safe_files.replace_atomically(args.out) as temporary:
-            viz.save_grid(np.load(array_path, mmap_mode="r")[:shown], temporary)
+            viz.save_grid(images, temporary, columns=columns)
         message += f", and a grid picture of {'the first ' if shown < args.num else ''}{shown:,} to {args.out}"
     print(message)
     return 0
@@ -196,14 +228,14 @@ def load_digit_file(path, num):
     return np.array(digits[:num] if num is not None else digits)
 
 
-def run_data(config_path):
-    """The data a run trained on, from its config.json (None when it has none); ValueError naming a corrupt file."""
+def run_setting(config_path, name):
+    """Setting `name` of a run, from its config.json (None when it has none); ValueError naming a corrupt file."""
     import json
 
     if not config_path.exists():
         return None
     try:
-        return json.loads(config_path.read_text()).get("data")
+        return json.loads(config_path.read_text()).get(name)
     except (ValueError, AttributeError) as error:
         raise ValueError(f"{config_path} is corrupt: {error}") from None
 
@@ -213,12 +245,17 @@ def run_evaluate(args):
 
     from gan_helpers import digit_classifier, evaluation
 
-    check_source(args.target, args.pretrained, args.model, "FILE.npy or a run folder")
+    model = check_source(args.target, args.pretrained, args.model, "FILE.npy or a run folder")
     check_data_argument(args.data)
+    if args.target is not None and args.target.is_file() and args.digit is not None:
+        raise ValueError(f"--digit asks a conditional generator for digits; {args.target} holds digits drawn already")
+    if model is not None:  # Known before TensorFlow starts; otherwise runs.digit_batches checks the generator itself.
+        check_digit_request(args.digit, model, chosen_name(args, args.target))
     if args.num is not None and args.num > evaluation.MAX_NUM_SAMPLES:
         raise ValueError(f"--num {args.num:,} is more than the {evaluation.MAX_NUM_SAMPLES:,} digits evaluate scores at once")
     target = args.target
     training_data = args.data
+    requested = None
     if target is not None and target.is_file():
         if target.suffix.lower() != ".npy":
             raise ValueError(f"expected a .npy file of digits or a run folder, got {str(target)!r}")
@@ -231,20 +268,22 @@ def run_evaluate(args):
     else:
         num = args.num or evaluation.DEFAULT_NUM_SAMPLES
         import_tensorflow_quietly()
-        from gan_helpers import runs
+        from gan_helpers import conditional, runs
 
         generator = load_chosen_generator(target, args.pretrained, args.model)
-        digits = runs.sample_digits(generator, num, seed=args.seed)
+        digits = runs.sample_digits(generator, num, seed=args.seed, digits=args.digit)
+        if conditional.is_conditional(generator):
+            requested = conditional.requested_labels(num, args.digit or conditional.ALL_DIGITS)
         if target is not None and training_data is None:
-            config_path = target / runs.CONFIG_FILE
-            training_data = run_data(config_path)
-        name = f"the pretrained {args.model!r} generator" if args.pretrained else str(target)
-        title = f"Evaluation of {num:,} digits from {name} (noise seed {args.seed})"
+            training_data = run_setting(target / runs.CONFIG_FILE, "data")
+        title = f"Evaluation of {num:,} digits from {chosen_name(args, target)} (noise seed {args.seed})"
+        if requested is not None:
+            title += f", asked for the digits {', '.join(map(str, args.digit or conditional.ALL_DIGITS))} in turn"
     reference_set = evaluation.reference_for(training_data or "offline")  # `auto`: what it picked on this machine.
     training_data = reference_set.training_data
     if training_data == "fashion":
         print("Note: the classifier knows digits, not clothes; these figures mean little for Fashion-MNIST.")
-    scores = evaluation.evaluate_images(digits, reference_set)
+    scores = evaluation.evaluate_images(digits, reference_set, requested=requested)
     title += f"\nagainst 1,000 real held-out digits (the floor); copies looked up in the training digits (--data {training_data})"
     print(evaluation.evaluation_table(scores, evaluation.real_floor(reference_set), title))
     return 0

@@ -25,6 +25,8 @@ MODEL_PAIRS = {
     "pooling": ("dcgan", "pooling"),
     "wide": ("fast", "wide"),  # The fast generator against a wider discriminator: more per step, fewer steps per minute.
 }
+CONDITIONAL_MODEL = "conditional"  # `--model conditional`: the fast pair told which digit to draw (gan_helpers.conditional).
+MODELS = (*MODEL_PAIRS, CONDITIONAL_MODEL)  # What `train --model` accepts.
 TOY_METHODS = ("vanilla", "ns", "wgan-gp", "pacgan", "minibatch-std", "unrolled", "spectral-norm")  # toy --method.
 TOY_DATASETS = ("ring", "grid")  # The 2-D toy's mixtures of Gaussians (toy --dataset).
 TOY_SEEDS = (0, 1, 2, 3, 4)  # Every figure of the 2-D toy is over these five seeds: all of them, none picked.

@@ -201,12 +201,14 @@ def denormalize(images, value_range=(-1, 1)):
     return np.clip(np.round(scaled), 0, 255).astype(np.uint8)
 
 
-def make_dataset(images, batch_size, seed=config.DEFAULT_SEED):
+def make_dataset(images, batch_size, seed=config.DEFAULT_SEED, labels=None):
     """Return a tf.data.Dataset of shuffled float32 batches of shape (batch_size, 28, 28, 1).
 
     uint8 images are normalized to [-1, 1]; float images are used as they are. The pipeline
     caches the tensors, reshuffles every epoch, drops the last incomplete batch (so every step
     sees `batch_size` images) and prefetches the next batch while the current one trains.
+    With `labels` (one per image), each batch is (images, int32 labels of shape (batch_size,)),
+    as the conditional GAN trains on them.
     """
     import tensorflow as tf
 
@@ -220,7 +222,13 @@ def make_dataset(images, batch_size, seed=config.DEFAULT_SEED):
     checks.positive_int("batch_size", batch_size)
     if batch_size > len(images):
         raise ValueError(f"batch_size {batch_size} is larger than the {len(images)} images: no full batch to train on")
-    dataset = tf.data.Dataset.from_tensor_slices(images.astype(np.float32))
+    tensors = images.astype(np.float32)
+    if labels is not None:
+        labels = np.asarray(labels)
+        if labels.shape != (len(images),):
+            raise ValueError(f"expected one label per image, shape ({len(images)},), got labels of shape {labels.shape}")
+        tensors = (tensors, labels.astype(np.int32))
+    dataset = tf.data.Dataset.from_tensor_slices(tensors)
     dataset = dataset.cache()
     dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.batch(batch_size, drop_remainder=True)

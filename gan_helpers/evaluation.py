@@ -9,6 +9,8 @@
 - **confident share**: samples the classifier calls with probability >= 0.9.
 - **copy rate**: samples whose nearest training digit is closer than 99% of real digits are to
   their own nearest neighbour. A GAN trained on 5,000 digits can memorise; this catches it.
+- **read as asked** (a conditional generator, notebook 08): per digit asked for, the share of its
+  samples that the classifier reads as that digit.
 
 Every figure is printed beside the same figure for 1,000 real digits the classifier never saw:
 the floor a perfect generator would reach. Introduced in notebook 05_training_loop.
@@ -172,6 +174,12 @@ class Scores:
     class_histogram: np.ndarray  # share of samples per predicted digit 0-9
     confident_share: float
     copy_rate: float
+    digit_accuracy: dict | None = None  # {digit asked for: share read as it}, for a conditional generator
+
+    @property
+    def mean_digit_accuracy(self):
+        """The share read as the digit asked for, averaged over the digits asked for (NaN without them)."""
+        return float(np.mean(list(self.digit_accuracy.values()))) if self.digit_accuracy else float("nan")
 
     @property
     def smallest_class(self):
@@ -180,11 +188,23 @@ class Scores:
         return digit, float(self.class_histogram[digit])
 
 
-def evaluate_images(images, reference_set=None, copy_rate=True):
-    """Score digits (uint8 or generator output) against `reference_set` (default: the offline reference)."""
+def digit_accuracy(predictions, requested):
+    """{digit: share of the samples asked to be that digit whose prediction is it}, for each digit asked for."""
+    predictions, requested = np.asarray(predictions), np.asarray(requested)
+    if requested.shape != predictions.shape:
+        raise ValueError(f"expected one requested digit per sample, shape {predictions.shape}, got shape {requested.shape}")
+    return {int(digit): float(np.mean(predictions[requested == digit] == digit)) for digit in np.unique(requested)}
+
+
+def evaluate_images(images, reference_set=None, copy_rate=True, requested=None):
+    """Score digits (uint8 or generator output) against `reference_set` (default: the offline reference).
+
+    `requested`, the digit each sample was asked to be (a conditional generator), adds digit_accuracy.
+    """
     reference_set = reference_set or reference()
     probabilities, features = classify(images, reference_set.classifier)
     predictions = probabilities.argmax(axis=1)
+    accuracy = digit_accuracy(predictions, requested) if requested is not None else None
     histogram = np.bincount(predictions, minlength=NUM_CLASSES) / len(predictions)
     copies = float("nan")
     if copy_rate:
@@ -197,6 +217,7 @@ def evaluate_images(images, reference_set=None, copy_rate=True):
         class_histogram=histogram,
         confident_share=float(np.mean(probabilities.max(axis=1) >= CONFIDENT_PROBABILITY)),
         copy_rate=copies,
+        digit_accuracy=accuracy,
     )
 
 
@@ -241,6 +262,12 @@ def evaluation_table(scores, floor, title):
     lines.append("digit      " + "".join(f"{digit:>7}" for digit in range(NUM_CLASSES)))
     for label, result in (("generated", scores), ("real", floor)):
         lines.append(f"{label:<11}" + "".join(f"{share:>7.1%}" for share in result.class_histogram))
+    if scores.digit_accuracy is not None:
+        lines += ["", "Share read as the digit asked for:"]
+        lines.append("digit      " + "".join(f"{digit:>7}" for digit in scores.digit_accuracy))
+        lines.append("read as it " + "".join(f"{share:>7.1%}" for share in scores.digit_accuracy.values()))
+        digit, share = min(scores.digit_accuracy.items(), key=lambda item: item[1])
+        lines.append(f"lowest: {share:.1%} ({digit}s)")
     return "\n".join(lines)
 
 

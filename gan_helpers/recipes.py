@@ -2,7 +2,8 @@
 
 `TrainSettings` holds what a run trains with. Its defaults are the plain DCGAN that notebook
 05_training_loop writes by hand; a recipe names only the settings that differ from them: `plain`
-changes nothing, `course` adds the tricks that notebook 07_beyond_dcgan teaches one at a time.
+changes nothing, `course` adds the tricks that notebook 07_beyond_dcgan teaches one at a time, and
+`conditional` trains notebook 08's conditional GAN with the course's rate and shifts.
 The command line's flags and help, a run's config.json and the README's settings table are all
 made from the fields below. This module does not import TensorFlow.
 """
@@ -32,7 +33,10 @@ def setting(default, meaning, check, kind, fixed_on_resume=False):
 class TrainSettings:
     """Every setting a training run uses. Defaults: the plain DCGAN of notebook 05. Bad values raise ValueError."""
 
-    model: str = setting("fast", "network pair (notebooks 02, 03)", accepts_one_of(tuple(config.MODEL_PAIRS)), str, True)
+    model: str = setting(
+        "fast", "network pair (notebooks 02, 03); conditional: told which digit to draw (notebook 08)",
+        accepts_one_of(config.MODELS), str, True,
+    )
     loss: str = setting("ns", "GAN loss (notebook 04)", accepts_one_of(config.LOSSES), str, True)
     latent_dim: int = setting(config.default_latent_dim(), "length of the noise vector", accepts_whole_number(1), int, True)
     batch_size: int = setting(config.default_batch_size(), "images per step", accepts_whole_number(1), int)
@@ -77,6 +81,10 @@ class TrainSettings:
         "uniform", "how often each category is drawn: uniform, or learned from real digits", accepts_one_of(config.PRIORS), str,
         True,
     )
+    digit_weight: float = setting(
+        1.0, "weight of the loss that makes each fake read as the digit asked for (model conditional only)",
+        accepts_number(0), float,
+    )
 
     def __post_init__(self):
         for field in dataclasses.fields(self):
@@ -88,6 +96,11 @@ class TrainSettings:
         if self.codes >= self.latent_dim:
             raise ValueError(
                 f"codes: expected fewer categories than latent_dim = {self.latent_dim}, got {self.codes} (0 turns them off)"
+            )
+        if self.model == config.CONDITIONAL_MODEL and (self.codes or self.loss == "wgan-gp"):
+            raise ValueError(
+                f"model: the conditional model is told each digit, so it takes neither categories nor wgan-gp; "
+                f"got codes={self.codes}, loss={self.loss!r} (--recipe conditional sets what it needs)"
             )
         if self.label_smoothing and self.loss not in config.SMOOTHABLE_LOSSES:
             raise ValueError(
@@ -167,6 +180,11 @@ RECIPES = {
     "plain": {},  # The DCGAN of notebook 05: Adam 2e-4 with beta_1 0.5, constant, no extras.
     "course": {name: value for rung in LADDER if rung.in_course for name, value in rung.changes.items()},
 }
+# Notebook 08's conditional GAN: the course's rate and shifts, told the digit instead of finding categories.
+RECIPES["conditional"] = {
+    **{name: value for name, value in RECIPES["course"].items() if name not in ("codes", "prior")},
+    "model": config.CONDITIONAL_MODEL,
+}
 
 
 def check_recipe(name):
@@ -176,8 +194,17 @@ def check_recipe(name):
     return name
 
 
-def recipe(name=DEFAULT_RECIPE, **overrides):
-    """The TrainSettings of recipe `name` ("plain" or "course"), with `overrides` on top."""
+def default_recipe(model=None):
+    """The recipe a new run takes when none is named: conditional for `--model conditional`, else DEFAULT_RECIPE."""
+    return "conditional" if model == config.CONDITIONAL_MODEL else DEFAULT_RECIPE
+
+
+def recipe(name=None, **overrides):
+    """The TrainSettings of recipe `name` ("plain", "course" or "conditional"), with `overrides` on top.
+
+    Without a name, default_recipe(the model asked for): the course recipe, or conditional for that model.
+    """
+    name = name or default_recipe(overrides.get("model"))
     check_recipe(name)
     check_names(overrides)
     return TrainSettings(**{**RECIPES[name], **overrides})
@@ -209,20 +236,23 @@ def from_saved(saved):
 
 
 def markdown_table():
-    """The settings table of the README: flag, plain default, course value and meaning of every setting."""
-    course = recipe("course")
+    """The settings table of the README: flag, plain default, each other recipe's value and meaning of every setting."""
     plain = TrainSettings()
-    lines = ["| flag | plain | course | meaning |", "|---|---|---|---|"]
+    others = {name: recipe(name) for name in RECIPES if name != "plain"}
+    lines = ["| flag | plain | " + " | ".join(others) + " | meaning |", "|---|---|" + "---|" * len(others) + "---|"]
+
+    def text(value):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
     for name, field in FIELDS.items():
-        flag = "--" + name.replace("_", "-")
-        plain_value, course_value = getattr(plain, name), getattr(course, name)
-        course_text = f"**{course_value:g}**" if isinstance(course_value, float) else f"**{course_value}**"
-        if course_value == plain_value:
-            course_text = "same"
-        plain_text = f"{plain_value:g}" if isinstance(plain_value, float) else str(plain_value)
+        plain_value = getattr(plain, name)
+        cells = [
+            "same" if getattr(settings, name) == plain_value else f"**{text(getattr(settings, name))}**"
+            for settings in others.values()
+        ]
         fixed = " A resumed run keeps it." if field.metadata["fixed_on_resume"] else ""
         lines.append(
-            f"| `{flag}` | {plain_text} | {course_text} | "
+            f"| `--{name.replace('_', '-')}` | {text(plain_value)} | {' | '.join(cells)} | "
             f"{field.metadata['meaning']} ({field.metadata['check'].expected}).{fixed} |"
         )
     return "\n".join(lines)

@@ -78,7 +78,7 @@ def check_run_folder(run_dir, resume=False):
 def resolve_settings(run_dir, resume=False, settings=None, overrides=None):
     """The TrainSettings a run in `run_dir` trains with; ValueError with one line when they cannot be used.
 
-    A new run takes `settings` (a TrainSettings or a recipe's name; default recipes.DEFAULT_RECIPE)
+    A new run takes `settings` (a TrainSettings or a recipe's name; default recipes.default_recipe(model))
     with `overrides` on top. A resumed run takes the settings saved in its config.json, with
     `overrides` on top, or `settings` in full; either way the settings that fix the networks'
     shapes and meaning (recipes.FIXED_ON_RESUME) must stay as saved. Reads no TensorFlow.
@@ -89,7 +89,7 @@ def resolve_settings(run_dir, resume=False, settings=None, overrides=None):
     config_path = Path(run_dir) / CONFIG_FILE
     if not resume:
         if settings is None or isinstance(settings, str):
-            return recipes.recipe(settings or recipes.DEFAULT_RECIPE, **overrides)
+            return recipes.recipe(settings, **overrides)
         return settings.replace(**overrides)
     if not config_path.exists() or checkpoints.find_checkpoint(run_dir) is None:
         raise ValueError(f"nothing to resume in {run_dir}: no finished epoch was saved there (drop --resume to start a run)")

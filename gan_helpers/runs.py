@@ -87,7 +87,7 @@ class RunResult:
 
 
 def train_run(
-    run_dir, settings=None, *, epochs=None, minutes=None, resume=False, tensorboard=False, images=None,
+    run_dir, settings=None, *, epochs=None, minutes=None, resume=False, tensorboard=False, images=None, labels=None,
     verbose="auto", strategy=None, **overrides,
 ):
     """Train a GAN into `run_dir` and write its samples, GIF, curves, checkpoint and generator.
@@ -98,8 +98,9 @@ def train_run(
     to reach (a resumed run continues towards it); `minutes` stops at the first epoch boundary
     past the budget. Without either, it trains `config.default_epochs()`: about 2,340 steps in
     full mode (30 epochs of the offline digits), one epoch in quick mode. `images` (uint8)
-    replaces loading the settings' data. `strategy`, a tf.distribute.Strategy, builds the GAN in
-    its scope; `batch_size` is then the global batch that its devices share. Bad input raises ValueError.
+    replaces loading the settings' data, with their `labels` for the conditional model. `strategy`,
+    a tf.distribute.Strategy, builds the GAN in its scope; `batch_size` is then the global batch
+    that its devices share. Bad input raises ValueError.
     """
     if verbose == "auto":
         verbose = 1 if sys.stdout.isatty() else 2  # A live progress bar in a terminal, a line per epoch in logs.
@@ -113,7 +114,9 @@ def train_run(
         run_dir = check_writable(run_dir)
         held.enter_context(safe_files.run_lock(run_dir))
         try:
-            return _train_locked(run_dir, settings, epochs, minutes, resume, tensorboard, images, verbose, strategy, overrides)
+            return _train_locked(
+                run_dir, settings, epochs, minutes, resume, tensorboard, (images, labels), verbose, strategy, overrides,
+            )
         except OSError as error:
             kept = checkpoints.find_checkpoint(run_dir)
             what = f"{error.filename}: " if error.filename else ""
@@ -123,32 +126,44 @@ def train_run(
             ) from None
 
 
-def _train_locked(run_dir, settings, epochs, minutes, resume, tensorboard, images, verbose, strategy, overrides):
+def _train_locked(run_dir, settings, epochs, minutes, resume, tensorboard, data, verbose, strategy, overrides):
     """train_run's work, with the run folder locked; a failed write raises OSError."""
     import keras
 
-    from gan_helpers import callbacks, training
+    from gan_helpers import callbacks, conditional, training
     from gan_helpers import data as data_module
 
+    images, labels = data
+    is_conditional = settings.model == config.CONDITIONAL_MODEL
     if images is None:
-        images, _ = data_module.load_mnist(settings.data)
-    dataset = data_module.make_dataset(images, settings.batch_size, seed=settings.seed)
+        images, labels = data_module.load_mnist(settings.data)
+    elif is_conditional and labels is None:
+        raise ValueError("the conditional model trains on labelled digits: pass labels with images")
+    dataset = data_module.make_dataset(
+        images, settings.batch_size, seed=settings.seed, labels=labels if is_conditional else None,
+    )
 
     config.set_seed(settings.seed)
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
         gan = training.make_gan(settings)
     noise_path = run_dir / NOISE_FILE
+    # The fixed noise batch: 64 digits in an 8 x 8 grid, or 8 columns of the 10 digits for the conditional model.
+    num_noise = conditional.GRID_COLUMNS if is_conditional else NUM_GRID_IMAGES
     if resume:
         initial_epoch = checkpoints.load_checkpoint(run_dir, gan)
         for optimizer in (gan.d_optimizer, gan.g_optimizer):
             optimizer.learning_rate = settings.learning_rate  # The checkpoint restored the old rate.
-        noise = (
-            np.load(noise_path) if noise_path.exists() else training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings.seed)
-        )
+        noise = np.load(noise_path) if noise_path.exists() else training.fixed_noise(num_noise, gan.latent_dim, settings.seed)
     else:
         initial_epoch = 0
-        noise = training.fixed_noise(NUM_GRID_IMAGES, gan.latent_dim, settings.seed)
+        noise = training.fixed_noise(num_noise, gan.latent_dim, settings.seed)
         safe_files.save_array(noise_path, noise)
+    grid, quality = {}, {}
+    if is_conditional:  # One row per digit with the same noise in each column; quality over every digit in turn.
+        columns = len(noise)
+        noise, grid_labels = conditional.grid_inputs(noise)
+        grid = {"labels": grid_labels, "columns": columns}
+        quality = {"labels": conditional.requested_labels(config.quality_samples())}
     safe_files.write_json(run_dir / CONFIG_FILE, settings.as_dict())
 
     if resume and epochs is None and minutes is None:
@@ -168,7 +183,7 @@ def _train_locked(run_dir, settings, epochs, minutes, resume, tensorboard, image
         verbose = 0  # The budget prints its own line per epoch.
     checkpointer = callbacks.Checkpoint(run_dir)
     # Order matters: the time and quality columns must be in the logs before the budget and HistoryCSV read them.
-    run_callbacks = [nan_guard, callbacks.ElapsedTime(spent), callbacks.QualityLog(quality_noise)]
+    run_callbacks = [nan_guard, callbacks.ElapsedTime(spent), callbacks.QualityLog(quality_noise, **quality)]
     if settings.schedule == "cosine":
         steps_per_epoch = len(images) // settings.batch_size
         run_callbacks.append(callbacks.CosineLearningRate(
@@ -178,7 +193,7 @@ def _train_locked(run_dir, settings, epochs, minutes, resume, tensorboard, image
         ))
     run_callbacks += ([budget] if budget else []) + [
         callbacks.HistoryCSV(history_path, append=initial_epoch > 0),
-        callbacks.SampleGrid(run_dir, noise),
+        callbacks.SampleGrid(run_dir, noise, **grid),
         checkpointer,
     ]
     if tensorboard:
@@ -252,34 +267,46 @@ def load_generator(run_dir):
         raise ValueError(f"{path} could not be loaded (corrupt or incomplete?): {message}") from None
 
 
-def digit_batches(generator, num_images, seed=config.DEFAULT_SEED, batch_size=SAMPLE_BATCH):
+def digit_batches(generator, num_images, seed=config.DEFAULT_SEED, batch_size=SAMPLE_BATCH, digits=None):
     """Yield `num_images` generated digits as uint8 batches of shape (up to batch_size, 28, 28), in bounded memory.
 
     The noise comes from one seeded stream, so the first N digits are the same whatever the total.
+    A conditional generator (notebook 08) draws `digits` in turn (default 0 to 9), and each round
+    of them shares one noise vector: the same handwriting for every digit asked for.
     """
-    from gan_helpers import training, viz
+    from gan_helpers import conditional, training, viz
 
     checks.positive_int("the number of digits", num_images)
+    told_digits = conditional.is_conditional(generator)
+    if digits is not None and not told_digits:
+        raise ValueError("--digit needs a conditional generator (train --model conditional); this one draws any digit")
+    digits = checks.digits(digits if digits is not None else conditional.ALL_DIGITS)
+    per_noise = len(digits) if told_digits else 1
+    batch_size = per_noise * max(1, batch_size // per_noise)  # Every batch starts a new round of the digits.
     rng = np.random.default_rng(seed)
     for start in range(0, num_images, batch_size):
         count = min(batch_size, num_images - start)
-        noise = rng.standard_normal((count, generator.input_shape[-1])).astype(np.float32)
-        yield viz.to_uint8_images(training.generate_images(generator, noise))
+        noise = rng.standard_normal((-(-count // per_noise), conditional.latent_dim_of(generator))).astype(np.float32)
+        labels = None
+        if told_digits:
+            noise = np.repeat(noise, per_noise, axis=0)[:count]  # (count, latent_dim): each row once per digit
+            labels = conditional.requested_labels(count, digits)
+        yield viz.to_uint8_images(training.generate_images(generator, noise, labels=labels))
 
 
-def sample_digits(generator, num_images, seed=config.DEFAULT_SEED):
-    """Return `num_images` generated digits as uint8 of shape (num_images, 28, 28)."""
-    return np.concatenate(list(digit_batches(generator, num_images, seed)))
+def sample_digits(generator, num_images, seed=config.DEFAULT_SEED, digits=None):
+    """Return `num_images` generated digits as uint8 of shape (num_images, 28, 28) (`digits`: see digit_batches)."""
+    return np.concatenate(list(digit_batches(generator, num_images, seed, digits=digits)))
 
 
-def save_digits(generator, num_images, path, seed=config.DEFAULT_SEED):
+def save_digits(generator, num_images, path, seed=config.DEFAULT_SEED, digits=None):
     """Write `num_images` digits (the same as sample_digits gives) to the .npy `path`, batch by batch, whole or not at all."""
     if num_images > MAX_DIGITS:
         raise ValueError(f"--num {num_images:,} is more than the {MAX_DIGITS:,} digits sample writes at once")
     with safe_files.replace_atomically(path) as temporary:
         array = np.lib.format.open_memmap(temporary, mode="w+", dtype=np.uint8, shape=(num_images, 28, 28))
         start = 0
-        for batch in digit_batches(generator, num_images, seed):
+        for batch in digit_batches(generator, num_images, seed, digits=digits):
             array[start:start + len(batch)] = batch
             start += len(batch)
         array.flush()

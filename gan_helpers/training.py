@@ -42,10 +42,22 @@ def category_noise(num_codes, latent_dim, per_category, seed=config.DEFAULT_SEED
     return noise
 
 
-def generate_images(generator, noise, batch_size=256):
-    """Run `generator` in inference mode on `noise`; return float32 images of shape (N, 28, 28, 1)."""
+def generate_images(generator, noise, batch_size=256, labels=None):
+    """Run `generator` in inference mode on `noise`; return float32 images of shape (N, 28, 28, 1).
+
+    A conditional generator (notebook 08) also takes `labels`, the digit to draw for each noise vector.
+    """
     noise = np.asarray(noise, dtype=np.float32)
-    batches = [generator(noise[start:start + batch_size], training=False) for start in range(0, len(noise), batch_size)]
+    if labels is not None:
+        labels = np.asarray(labels, dtype=np.int32)
+        if labels.shape != (len(noise),):
+            raise ValueError(f"expected one label per noise vector, shape ({len(noise)},), got shape {labels.shape}")
+
+    def inputs(start):
+        batch = noise[start:start + batch_size]
+        return batch if labels is None else [batch, labels[start:start + batch_size]]
+
+    batches = [generator(inputs(start), training=False) for start in range(0, len(noise), batch_size)]
     return np.concatenate([ops.convert_to_numpy(batch) for batch in batches])
 
 
@@ -56,22 +68,32 @@ def make_gan(settings=None, **overrides):
     gan.GAN of notebook 05; otherwise a tricks.TrickGAN with tricks.tricks_for(settings). Built
     inside a tf.distribute strategy's scope, it trains on all of the strategy's devices.
     """
-    from gan_helpers import gan, tricks
+    from gan_helpers import conditional, gan, tricks
 
     if settings is None or isinstance(settings, str):
         settings = recipes.recipe(settings or "plain")
     if not isinstance(settings, recipes.TrainSettings):
         raise TypeError(f"settings must be a recipes.TrainSettings, got {type(settings).__name__}")
     settings = settings.replace(**overrides)
-    generator_name, discriminator_name = models.model_pair(settings.model)
-    generator = models.build_generator(
-        generator_name, settings.latent_dim, num_codes=settings.codes, learned_prior=settings.prior == "learned"
-    )
+    conditional_model = settings.model == config.CONDITIONAL_MODEL
+    if conditional_model:
+        generator, discriminator = conditional.build_generator(settings.latent_dim), conditional.build_discriminator()
+    else:
+        generator_name, discriminator_name = models.model_pair(settings.model)
+        generator = models.build_generator(
+            generator_name, settings.latent_dim, num_codes=settings.codes, learned_prior=settings.prior == "learned"
+        )
+        discriminator = models.build_discriminator(discriminator_name)
     if tf.distribute.get_strategy().num_replicas_in_sync > 1:
         synchronize_batch_norm(generator)
-    discriminator = models.build_discriminator(discriminator_name)
     chosen_tricks = tricks.tricks_for(settings)
-    if chosen_tricks:
+    extra = {}
+    if conditional_model:  # Notebook 08: both networks told the digit.
+        model = conditional.ConditionalGAN(
+            generator, discriminator, chosen_tricks, latent_dim=settings.latent_dim, seed=settings.seed,
+        )
+        extra = {"digit_weight": settings.digit_weight}
+    elif chosen_tricks:
         model = tricks.TrickGAN(generator, discriminator, chosen_tricks, latent_dim=settings.latent_dim, seed=settings.seed)
     else:
         model = gan.GAN(generator, discriminator, latent_dim=settings.latent_dim, seed=settings.seed)
@@ -81,6 +103,7 @@ def make_gan(settings=None, **overrides):
         loss=settings.loss,
         d_steps=settings.d_steps,
         label_smoothing=settings.label_smoothing,
+        **extra,
     )
     if tf.distribute.has_strategy():
         model.build_optimizers()  # A strategy needs every variable before training starts, not inside the first step.
@@ -92,3 +115,5 @@ def synchronize_batch_norm(generator):
     for layer in generator.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.synchronized = True
+        elif isinstance(layer, keras.Model):  # The conditional generator holds the fast generator inside.
+            synchronize_batch_norm(layer)

@@ -1,9 +1,10 @@
 """The widgets in a real browser: JupyterLab on 127.0.0.1, Debian's Chromium driven headless by Playwright.
 
 For each notebook in WIDGET_CHECKS the test opens it in JupyterLab, runs every cell in quick mode,
-moves each listed slider by dragging its handle with the mouse, and checks that the picture the
-slider controls changed: the screenshots of the picture before and after must differ in at least
-MIN_CHANGED_SHARE of their pixels. A panel with a button must not change when only the slider moves;
+moves each listed slider by dragging its handle with the mouse (or clicks one of a row of buttons,
+such as notebook 08's digit picker), and checks that the picture the control belongs to changed:
+the screenshots of the picture before and after must differ in at least MIN_CHANGED_SHARE of their
+pixels. A panel with a button must not change when only the slider moves;
 it must change once the button is pressed. Screenshots go to a pytest temporary folder, whose path
 the test prints at the end of the run.
 
@@ -56,11 +57,13 @@ pytestmark = [
 
 @dataclass(frozen=True)
 class SliderCheck:
-    """Move the slider gan-control-CONTROL of panel gan-panel-PANEL; its picture must change (after the button, if `button`)."""
+    """Move the slider gan-control-CONTROL of panel gan-panel-PANEL (or, with `pick`, click its button of that
+    name); its picture must change (after the button, if `button`)."""
 
     panel: str
     control: str
     button: bool = False
+    pick: str = ""
 
 
 # The sliders to move, notebook by notebook: one of each kind the widgets have (gan_helpers.widgets).
@@ -69,6 +72,9 @@ WIDGET_CHECKS = {
     "04_losses": [SliderCheck("losses", "fake_logit")],
     "05_training_loop": [SliderCheck("training", "g_learning_rate", button=True)],
     "06_failure_modes": [SliderCheck("toy", "g_learning_rate", button=True)],
+    "08_conditional_gan": [
+        SliderCheck("digit", "digit", pick="3"), SliderCheck("digit", "style_1"), SliderCheck("morph", "share"),
+    ],
 }
 
 
@@ -256,12 +262,20 @@ def check_slider(page, notebook, check, screenshot_dir):
     name = f"{notebook}_{check.panel}_{check.control}"
     before = page.locator(f"{picture} img").screenshot(path=screenshot_dir / f"{name}_before.png")
     source = picture_source(page, picture)
-    readout = slider.locator(".widget-readout").inner_text()
-    drag_slider(page, slider)
-    page.wait_for_function(
-        "([selector, old]) => document.querySelector(selector).textContent !== old",
-        arg=[f"{panel} .gan-control-{check.control} .widget-readout", readout],
-    )
+    if check.pick:  # A row of buttons: click the one named `pick`; it shows as pressed.
+        slider.get_by_role("button", name=check.pick, exact=True).click()
+        page.wait_for_function(
+            "([selector, name]) => [...document.querySelectorAll(selector)].some("
+            "button => button.textContent.trim() === name && button.classList.contains('mod-active'))",
+            arg=[f"{panel} .gan-control-{check.control} button", check.pick],
+        )
+    else:
+        readout = slider.locator(".widget-readout").inner_text()
+        drag_slider(page, slider)
+        page.wait_for_function(
+            "([selector, old]) => document.querySelector(selector).textContent !== old",
+            arg=[f"{panel} .gan-control-{check.control} .widget-readout", readout],
+        )
     if check.button:
         page.wait_for_timeout(1500)  # Time enough for a wrong redraw to arrive.
         assert picture_source(page, picture) == source, f"{name}: the picture changed before the button was pressed"

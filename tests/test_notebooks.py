@@ -23,6 +23,7 @@ NOTEBOOKS = [
     "05_training_loop",
     "06_failure_modes",
     "07_beyond_dcgan",
+    "08_conditional_gan",
 ]
 
 

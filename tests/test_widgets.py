@@ -83,6 +83,7 @@ def test_controls_pick_their_widget_and_check_their_range():
     assert widgets.Control("n", 2, 1, 5, 1).kind == "int"
     assert widgets.Control("rate", 1e-3, 1e-5, 1e-2, 0.1, log=True).kind == "log"
     assert widgets.Control("loss", "ns", options=losses.LOSSES).kind == "menu"
+    assert widgets.Control("digit", 7, options=tuple(range(10)), buttons=True).kind == "buttons"
     with pytest.raises(ValueError, match="minimum <= value <= maximum"):
         widgets.Control("x", 2.0, 0.0, 1.0, 0.1)
     with pytest.raises(ValueError, match="positive step"):
@@ -97,12 +98,13 @@ def test_sliders_report_on_release_and_carry_the_class_the_browser_test_finds():
         "n": (widgets.Control("n", 2, 1, 5, 1), ipywidgets.IntSlider),
         "rate": (widgets.Control("rate", 1e-3, 1e-5, 1e-2, 0.1, log=True, readout=".1e"), ipywidgets.FloatLogSlider),
         "loss": (widgets.Control("loss", "ns", options=losses.LOSSES), ipywidgets.Dropdown),
+        "digit": (widgets.Control("digit", 7, options=tuple(range(10)), buttons=True), ipywidgets.ToggleButtons),
     }
     for name, (control, kind) in controls.items():
         widget = widgets.make_widget(name, control)
         assert type(widget) is kind and widget.value == pytest.approx(control.value)
         assert f"gan-control-{name}" in widget._dom_classes
-        if kind is not ipywidgets.Dropdown:
+        if kind not in (ipywidgets.Dropdown, ipywidgets.ToggleButtons):
             assert widget.continuous_update is False
     rate = widgets.make_widget("rate", controls["rate"][0])
     assert (rate.min, rate.max, rate.base) == (pytest.approx(-5), pytest.approx(-2), 10)
@@ -505,3 +507,51 @@ def test_toy_lab_trains_on_the_press_and_reports_modes_and_progress():
     assert title.startswith("pacgan, 40 steps: ") and " of 8 modes, " in title and "high quality" in title
     assert calls and calls[-1] == (40, 40)
     assert len(figure.axes[0].images) == 1  # The discriminator's heat map under the points.
+
+
+@pytest.fixture(scope="module")
+def conditional_generator():
+    """The pretrained conditional generator: (noise, labels) -> digits."""
+    return pretrained.load_pretrained("conditional")
+
+
+def test_between_digits_starts_and_ends_on_the_two_digits(conditional_generator):
+    noise = training.fixed_noise(1, 100, seed=3)[0]
+    ends = widgets.between_digits(conditional_generator, noise, 1, 7, [0.0, 1.0])  # (2, 28, 28, 1)
+    drawn = widgets.digit_images(conditional_generator, np.stack([noise, noise]), [1, 7])
+    np.testing.assert_allclose(ends, drawn, atol=1e-5)
+    middle = widgets.between_digits(conditional_generator, noise, 1, 7, 0.5)[0]
+    assert np.abs(middle - drawn[0]).mean() > 0.01 and np.abs(middle - drawn[1]).mean() > 0.01
+    with pytest.raises(ValueError, match=r"shares must be numbers in \[0, 1\]"):
+        widgets.between_digits(conditional_generator, noise, 1, 7, [1.5])
+    with pytest.raises(ValueError, match="to_digit must be a digit from 0 to 9"):
+        widgets.between_digits(conditional_generator, noise, 1, 10, [0.5])
+
+
+def test_the_digit_picker_needs_a_conditional_generator(generator):
+    with pytest.raises(ValueError, match="expected a conditional generator"):
+        widgets.digit_picker(generator)
+
+
+def test_style_directions_are_orthonormal_and_change_every_digit(conditional_generator):
+    noise = training.fixed_noise(1, 100, seed=5)[0]
+    directions = widgets.style_directions(conditional_generator, noise, 3)
+    assert directions.shape == (3, 100)
+    np.testing.assert_allclose(directions @ directions.T, np.eye(3), atol=1e-5)
+    before = widgets.digit_images(conditional_generator, np.tile(noise, (10, 1)), range(10))
+    after = widgets.digit_images(conditional_generator, np.tile(noise + 2.0 * directions[0], (10, 1)), range(10))
+    assert np.all(np.abs(after - before).mean(axis=(1, 2, 3)) > 0.01)  # One slider changes the style of every digit.
+
+
+def test_digit_picker_panels_draw_the_digit_and_the_morph_they_are_asked_for(conditional_generator):
+    picker = widgets.digit_picker(conditional_generator)
+    digit_panel, morph_panel = picker.panels
+    assert (digit_panel.name, morph_panel.name) == ("digit", "morph")
+    assert digit_panel.controls["digit"].kind == "buttons"
+    assert set(digit_panel.controls) == {"digit", "style_1", "style_2", "style_3"}
+    seven, three = (widgets.figure_png(digit_panel.figure({**digit_panel.defaults(), "digit": digit})) for digit in (7, 3))
+    assert seven != three
+    assert "the digit 3" in digit_panel.figure({**digit_panel.defaults(), "digit": 3}).axes[0].get_title()
+    figure = morph_panel.figure({"from_digit": 2, "to_digit": 5, "share": 0.25})
+    assert isinstance(figure, Figure) and "0.75 x 2 + 0.25 x 5" in figure.axes[1].get_title()
+

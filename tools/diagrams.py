@@ -1,9 +1,9 @@
-"""Draw the course's two diagrams into docs/images/: the GAN game, and the alternating update.
+"""Draw the course's diagrams into docs/images/: the GAN game, the alternating update, the conditional GAN.
 
-    python -m tools.diagrams                 # writes docs/images/gan_game.png and alternating_update.png
-    python -m tools.diagrams --out FOLDER
+    python -m tools.diagrams                 # writes docs/images/gan_game.png, alternating_update.png
+    python -m tools.diagrams --out FOLDER    # and conditional_gan.png
 
-Notebook 01 shows them from markdown, so they are visible before anything runs.
+Notebooks 01 and 08 show them from markdown, so they are visible before anything runs.
 """
 
 import argparse
@@ -98,7 +98,36 @@ def alternating_update(path):
     return path
 
 
-DIAGRAMS = {"gan_game.png": gan_game, "alternating_update.png": alternating_update}
+def conditional_gan(path):
+    """The GAN game with a label y fed to both networks: G(z, y), and D judging (x, y) pairs."""
+    figure, axes = blank_axes(9, 3.9)
+    box(axes, (1.4, 2.7), "noise z\n100 numbers", DATA_COLOUR)
+    box(axes, (4.4, 0.8), "digit y\ne.g. 7", LOSS_COLOUR, width=1.8)
+    box(axes, (4.4, 2.7), "generator G\ndraws digit y", GENERATOR_COLOUR)
+    box(axes, (7.4, 2.7), "fake image\nG(z, y)", DATA_COLOUR)
+    box(axes, (7.4, 4.6), "real image x\nwith its label y", DATA_COLOUR, width=2.6)
+    box(axes, (10.6, 3.65), "discriminator D\nis this a real y?", DISCRIMINATOR_COLOUR, width=2.5)
+    box(axes, (13.3, 4.3), "score\nreal or fake?", LOSS_COLOUR, width=1.9)
+    box(axes, (13.3, 3.0), "digit guess\n0 to 9", LOSS_COLOUR, width=1.9)
+    arrow(axes, (2.5, 2.7), (3.3, 2.7))
+    arrow(axes, (4.4, 1.25), (4.4, 2.25))
+    arrow(axes, (5.5, 2.7), (6.3, 2.7))
+    arrow(axes, (8.5, 2.85), (9.35, 3.35))
+    arrow(axes, (8.7, 4.5), (9.35, 3.95))
+    axes.plot([5.3, 10.6], [0.8, 0.8], color="#b5523b", linewidth=1.4)
+    arrow(axes, (10.6, 0.8), (10.6, 3.2), colour="#b5523b")
+    axes.text(8.0, 0.45, "the same y", ha="center", fontsize=9, color="#b5523b")
+    arrow(axes, (11.85, 3.85), (12.35, 4.15))
+    arrow(axes, (11.85, 3.45), (12.35, 3.15))
+    axes.text(7.4, 5.75, "Both networks read the label: G learns to draw the digit asked for, D to reject a wrong one.",
+              ha="center", fontsize=10, style="italic")
+    axes.set_title("The conditional GAN: the game, told which digit", fontsize=12, pad=18)
+    figure.savefig(path, dpi=DPI, bbox_inches="tight")
+    plt.close(figure)
+    return path
+
+
+DIAGRAMS = {"gan_game.png": gan_game, "alternating_update.png": alternating_update, "conditional_gan.png": conditional_gan}
 
 
 def main(argv=None):

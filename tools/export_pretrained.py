@@ -3,7 +3,8 @@
     python -m tools.export_pretrained RUN_DIR [--name NAME]
 
 It writes NAME.npz (float16 weights), NAME.json (the run's settings and commands, and the
-evaluation of the float16 weights) and NAME_history.csv.
+evaluation of the float16 weights) and NAME_history.csv. A conditional generator is evaluated on
+the digits 0 to 9 in turn, and the json also records the share read as each digit asked for.
 """
 
 import json
@@ -19,7 +20,7 @@ from gan_helpers.pretrained import PRETRAINED_DIR
 
 def export(run_dir, name=None, num_samples=2_000, seed=config.DEFAULT_SEED, directory=PRETRAINED_DIR):
     """Store a finished run's generator as a pretrained one, with its commands and evaluation; return the .npz path."""
-    from gan_helpers import evaluation, run_folder, runs, viz
+    from gan_helpers import conditional, evaluation, run_folder, runs, viz
 
     run_dir = Path(run_dir)
     generator = runs.load_generator(run_dir)
@@ -33,7 +34,8 @@ def export(run_dir, name=None, num_samples=2_000, seed=config.DEFAULT_SEED, dire
     # Evaluate what users will load: the float16 weights, not the run's float32 ones.
     generator.set_weights([weight.astype(np.float16).astype(np.float32) for weight in weights])
     reference_set = evaluation.reference(settings.get("data", "offline"))
-    scores = evaluation.evaluate_images(runs.sample_digits(generator, num_samples, seed=seed), reference_set)
+    requested = conditional.requested_labels(num_samples) if conditional.is_conditional(generator) else None  # 0 to 9 in turn
+    scores = evaluation.evaluate_images(runs.sample_digits(generator, num_samples, seed=seed), reference_set, requested=requested)
     floor = evaluation.real_floor(reference_set)
     history = viz.read_history(run_dir / runs.HISTORY_FILE)
     shutil.copyfile(run_dir / runs.HISTORY_FILE, directory / f"{name}_history.csv")
@@ -59,14 +61,17 @@ def export(run_dir, name=None, num_samples=2_000, seed=config.DEFAULT_SEED, dire
 
 
 def scores_dict(scores):
-    """Scores as plain JSON numbers."""
-    return {
+    """Scores as plain JSON numbers (with the share read as each digit asked for, for a conditional generator)."""
+    numbers = {
         "classifier_score": round(scores.classifier_score, 3),
         "frechet_distance": round(scores.frechet_distance, 3),
         "confident_share": round(scores.confident_share, 4),
         "copy_rate": round(scores.copy_rate, 4),
         "class_histogram": [round(float(share), 4) for share in scores.class_histogram],
     }
+    if scores.digit_accuracy is not None:
+        numbers["digit_accuracy"] = {str(digit): round(share, 4) for digit, share in scores.digit_accuracy.items()}
+    return numbers
 
 
 def main(argv=None):

@@ -6,9 +6,11 @@
   discriminator;
 - notebook 05_training_loop: `training_knobs`, learning rates, batch size, d_steps, label smoothing
   and loss, and a button that trains a short run;
-- notebook 06_failure_modes: `toy_lab`, one method on the 2-D ring, trained on a button.
+- notebook 06_failure_modes: `toy_lab`, one method on the 2-D ring, trained on a button;
+- notebook 08_conditional_gan: `digit_picker`, a conditional generator's digit picked with buttons and
+  moved along style directions, and one digit morphed into another.
 
-One module a panel (latent, loss_panel, training_panel, toy_panel) over a small shared base
+One module a panel (latent, loss_panel, training_panel, toy_panel, digit_panel) over a small shared base
 (base); this package gathers their names. Every widget is an `Explorer` of `Panel`s. A panel
 lists its controls (`Control`, described without ipywidgets) and a `draw` function that turns
 their values into a matplotlib Figure; the logic behind
@@ -41,6 +43,20 @@ from gan_helpers.lab.widgets.base import (  # noqa: F401
     in_colab,
     make_widget,
     widgets_can_render,
+)
+from gan_helpers.lab.widgets.digit_panel import (  # noqa: F401
+    MORPH_PICTURES,
+    NUM_STYLE_SLIDERS,
+    STYLE_RANGE,
+    between_digits,
+    conditional_parts,
+    digit_images,
+    digit_panel,
+    digit_picker,
+    morph_panel,
+    plot_digit,
+    plot_morph,
+    style_directions,
 )
 from gan_helpers.lab.widgets.latent import (  # noqa: F401
     CATEGORY_VALUE,

@@ -44,9 +44,10 @@ def widgets_can_render():
 class Control:
     """A slider or a menu, described without ipywidgets: a static picture needs only its default `value`.
 
-    With `options` it is a menu; with `log=True` a slider over powers of ten between `minimum` and
-    `maximum`, `step` then counting in powers of ten; otherwise an integer slider when `value`,
-    `minimum`, `maximum` and `step` are all integers, and a float slider when they are not.
+    With `options` it is a menu (a row of buttons with `buttons=True`); with `log=True` a slider over
+    powers of ten between `minimum` and `maximum`, `step` then counting in powers of ten; otherwise an
+    integer slider when `value`, `minimum`, `maximum` and `step` are all integers, and a float slider
+    when they are not.
     """
 
     label: str
@@ -56,6 +57,7 @@ class Control:
     step: float = None
     options: tuple = ()
     log: bool = False
+    buttons: bool = False  # With `options`: one button per option instead of a drop-down menu.
     readout: str = ""  # A format such as ".2f"; empty: ipywidgets' default for the kind of slider.
 
     def __post_init__(self):
@@ -71,9 +73,9 @@ class Control:
 
     @property
     def kind(self):
-        """Which ipywidget shows this control: "menu", "log", "int" or "float"."""
+        """Which ipywidget shows this control: "buttons", "menu", "log", "int" or "float"."""
         if self.options:
-            return "menu"
+            return "buttons" if self.buttons else "menu"
         if self.log:
             return "log"
         numbers = (self.value, self.minimum, self.maximum, self.step)
@@ -87,6 +89,9 @@ def make_widget(name, control):
     common = dict(description=control.label, style={"description_width": DESCRIPTION_WIDTH}, layout={"width": "560px"})
     if control.kind == "menu":
         widget = ipywidgets.Dropdown(options=list(control.options), value=control.value, **common)
+    elif control.kind == "buttons":
+        buttons = dict(common, style={"description_width": DESCRIPTION_WIDTH, "button_width": "32px"})
+        widget = ipywidgets.ToggleButtons(options=list(control.options), value=control.value, **buttons)
     else:
         # continuous_update=False: the picture is redrawn once, when the handle is released, not at every pixel.
         slider = dict(value=control.value, step=control.step, continuous_update=False, **common)

@@ -131,7 +131,7 @@ def morph_panel(generator, base_noise):
     controls = {
         "from_digit": Control("from the digit", 1, options=DIGITS),
         "to_digit": Control("to the digit", 7, options=DIGITS),
-        "share": Control("how far along", 0.5, 0.0, 1.0, 0.05, readout=".2f"),
+        "share": Control("how far along", 0.75, 0.0, 1.0, 0.05, readout=".2f"),
     }
 
     def draw(from_digit, to_digit, share):

@@ -6,6 +6,7 @@ import numpy as np
 
 from gan_helpers import config, training
 from gan_helpers.lab.widgets.base import Control, Explorer, Panel
+from gan_helpers.lab.widgets.latent import plot_path
 
 NUM_STYLE_SLIDERS = 3  # Noise directions with a slider each.
 STYLE_RANGE = 3.0  # Each slider moves the noise up to 3 units (3 standard deviations) along its direction.
@@ -92,21 +93,8 @@ def plot_digit(image, row, digit, amounts):
 
 def plot_morph(path_images, image, share, from_digit, to_digit):
     """The way from one digit to another, with the picture at `share` drawn large; returns a Figure."""
-    from matplotlib.figure import Figure
-
-    from gan_helpers import viz
-
-    figure = Figure(figsize=(9, 2.6), layout="constrained")
-    strip_axes, image_axes = figure.subplots(1, 2, width_ratios=[4, 1])
-    strip = viz.image_grid(path_images, columns=len(path_images))  # (32, 2 + 30 * pictures) uint8
-    strip_axes.imshow(strip, cmap="gray", vmin=0, vmax=255)
-    strip_axes.axvline(15.5 + share * (strip.shape[1] - 32), color="tab:red", linewidth=2)
-    strip_axes.set_title(f"the noise held still, the label from {from_digit} to {to_digit}", fontsize=9)
-    strip_axes.set_axis_off()
-    image_axes.imshow(image[..., 0], cmap="gray", vmin=-1, vmax=1)
-    image_axes.set_title(f"{1 - share:.2f} x {from_digit} + {share:.2f} x {to_digit}", fontsize=9)
-    image_axes.set_axis_off()
-    return figure
+    return plot_path(path_images, image, share, f"the noise held still, the label from {from_digit} to {to_digit}",
+                     f"{1 - share:.2f} x {from_digit} + {share:.2f} x {to_digit}")
 
 
 def digit_panel(generator, base_noise, directions):

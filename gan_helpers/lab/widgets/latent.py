@@ -129,8 +129,9 @@ def plot_latent(start_image, image, amounts, category=None):
     return figure
 
 
-def plot_interpolation(path_images, image, t, start_digit, end_digit, path):
-    """The walk from one digit to the other, with the digit at `t` drawn large; returns a Figure."""
+def plot_path(path_images, image, position, path_title, image_title):
+    """A strip of digits along a path with a red mark at `position` (0 to 1), and the digit there drawn
+    large beside it; returns a Figure."""
     from matplotlib.figure import Figure
 
     from gan_helpers import viz
@@ -139,14 +140,20 @@ def plot_interpolation(path_images, image, t, start_digit, end_digit, path):
     strip_axes, image_axes = figure.subplots(1, 2, width_ratios=[4, 1])
     strip = viz.image_grid(path_images, columns=len(path_images))  # (32, 2 + 30 * steps) uint8
     strip_axes.imshow(strip, cmap="gray", vmin=0, vmax=255)
-    # Digit i of the strip is centred at column 15.5 + 30 i (28 pixels and 2 of padding each): mark where t lies.
-    strip_axes.axvline(15.5 + t * (strip.shape[1] - 32), color="tab:red", linewidth=2)
-    strip_axes.set_title(f"{path}: the digit {start_digit} at t = 0, the digit {end_digit} at t = 1", fontsize=9)
+    # Digit i of the strip is centred at column 15.5 + 30 i (28 pixels and 2 of padding each): mark the position.
+    strip_axes.axvline(15.5 + position * (strip.shape[1] - 32), color="tab:red", linewidth=2)
+    strip_axes.set_title(path_title, fontsize=9)
     strip_axes.set_axis_off()
     image_axes.imshow(image[..., 0], cmap="gray", vmin=-1, vmax=1)
-    image_axes.set_title(f"t = {t:.2f}", fontsize=9)
+    image_axes.set_title(image_title, fontsize=9)
     image_axes.set_axis_off()
     return figure
+
+
+def plot_interpolation(path_images, image, t, start_digit, end_digit, path):
+    """The walk from one digit to the other, with the digit at `t` drawn large; returns a Figure."""
+    return plot_path(path_images, image, t, f"{path}: the digit {start_digit} at t = 0, the digit {end_digit} at t = 1",
+                     f"t = {t:.2f}")
 
 
 def latent_panel(generator, base_noise, directions):
